@@ -1,0 +1,70 @@
+"""HOOMD-blue GSD trajectories, through the ``gsd`` package.
+
+Positions are already in freud's centred convention; ``configuration.box`` is
+``[Lx, Ly, Lz, xy, xz, yz]`` with HOOMD's dimensionless tilt factors, and
+``configuration.dimensions`` says 2 or 3.  GSD stores no particle ids: ids are the file order.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from glassviz.errors import InputError
+from glassviz.io.assemble import check_frame, make_snapshot
+
+
+def _open(path):
+    import gsd.hoomd
+
+    try:
+        return gsd.hoomd.open(os.fspath(path), "r")
+    except Exception as exc:  # gsd raises RuntimeError/OSError/ValueError for bad files
+        raise InputError(path, f"not a readable GSD file ({exc.__class__.__name__}: {exc})") from None
+
+
+def n_frames(path) -> int:
+    if os.path.getsize(path) == 0:
+        raise InputError(path, "empty file")
+    with _open(path) as traj:
+        return len(traj)
+
+
+def read(path, frame: int | None = None, dim: int | None = None, **_):
+    path = os.fspath(path)
+    if os.path.getsize(path) == 0:
+        raise InputError(path, "empty file")
+    with _open(path) as traj:
+        k = check_frame(path, frame, len(traj))
+        try:
+            f = traj[k]
+        except Exception as exc:
+            raise InputError(path, f"frame {k}: cannot be read ({exc})") from None
+        n = int(f.particles.N)
+        if n == 0:
+            raise InputError(path, f"frame {k}: no particles")
+        Lx, Ly, Lz, xy, xz, yz = (float(v) for v in f.configuration.box)
+        file_dim = int(f.configuration.dimensions)
+        pos = np.asarray(f.particles.position, dtype=np.float64)
+        typeid = np.asarray(f.particles.typeid)
+        names = list(f.particles.types)
+        image = f.particles.image
+        step = int(f.configuration.step)
+    if dim is not None and dim != file_dim:
+        raise InputError(path, f"frame {k}: cannot read as {dim}D: the file is {file_dim}D")
+    h = np.array([[Lx, xy * Ly, xz * Lz], [0.0, Ly, yz * Lz], [0.0, 0.0, Lz]])
+    if file_dim == 2:
+        h = h[:2, :2]
+        pos = pos[:, :2]
+        image = None if image is None else np.asarray(image)[:, :2]
+    if typeid.size and typeid.max() >= len(names):
+        raise InputError(path, f"frame {k}: type id {typeid.max()} has no name in particles.types")
+    labels = np.asarray(names, dtype=object)[typeid] if names else typeid
+    origin = -h @ np.full(file_dim, 0.5)
+    images = None
+    if image is not None and np.any(image):
+        images = np.asarray(image, dtype=np.int64)
+    return make_snapshot(path, fmt="gsd", positions=pos, h=h, origin=origin,
+                         labels=np.asarray(labels).astype(str), images=images,
+                         meta={"frame": k, "timestep": step})

