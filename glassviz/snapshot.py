@@ -15,7 +15,6 @@ Conventions
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import numpy as np
 
@@ -68,7 +67,9 @@ class Snapshot:
     species : (N,) int64, 0-based species index.
     type_labels : tuple, original type label of each species (sorted).
     ids : (N,) int64, particle ids as in the file (file order kept).
-    box : freud.box.Box, 2D box when ``dim == 2``.
+    h : (d, d) float64 box matrix, columns = box vectors (upper triangular, freud/LAMMPS
+        convention).  This is the exact box; ``box`` is the freud Box built from it (freud
+        stores float32, so glassviz never takes lengths back from it).
     offset : (d,) float64, ``file coordinates = positions + offset``.
     images : (N, d) int64 or None, periodic images when the file gave unwrapped coordinates
         or image flags (``unwrapped = positions + images @ h.T``).
@@ -80,7 +81,7 @@ class Snapshot:
     species: np.ndarray
     type_labels: tuple
     ids: np.ndarray
-    box: Any
+    h: np.ndarray
     offset: np.ndarray = None
     images: np.ndarray | None = None
     meta: dict = field(default_factory=dict)
@@ -90,6 +91,10 @@ class Snapshot:
         self.positions = np.ascontiguousarray(self.positions, dtype=np.float64)
         self.species = np.asarray(self.species, dtype=np.int64)
         self.ids = np.asarray(self.ids, dtype=np.int64)
+        self.h = np.asarray(self.h, dtype=np.float64)
+        if self.h.shape != (self.dim, self.dim):
+            raise ValueError(f"box matrix shape {self.h.shape} does not match dim {self.dim}")
+        self._box = None
         if self.offset is None:
             self.offset = np.zeros(self.dim)
         self.offset = np.asarray(self.offset, dtype=np.float64)
@@ -113,9 +118,16 @@ class Snapshot:
         return np.bincount(self.species, minlength=self.n_species)
 
     @property
+    def box(self):
+        """freud.box.Box of this snapshot (2D when dim == 2)."""
+        if self._box is None:
+            self._box = box_from_matrix(self.h, self.dim)
+        return self._box
+
+    @property
     def volume(self) -> float:
         """Box volume (area in 2D)."""
-        return float(self.box.volume)
+        return float(abs(np.linalg.det(self.h)))
 
     @property
     def density(self) -> float:
@@ -124,7 +136,19 @@ class Snapshot:
     @property
     def box_matrix(self) -> np.ndarray:
         """(d, d) box matrix h with the box vectors as columns."""
-        return np.asarray(self.box.to_matrix(), dtype=np.float64)[: self.dim, : self.dim]
+        return self.h
+
+    @property
+    def heights(self) -> np.ndarray:
+        """(d,) perpendicular box heights (distances between opposite faces); the minimum
+        image is unambiguous for separations below min(heights) / 2."""
+        h = self.box_matrix
+        vol = abs(np.linalg.det(h))
+        if self.dim == 2:
+            return np.array([vol / np.linalg.norm(h[:, 1]), vol / np.linalg.norm(h[:, 0])])
+        a, b, c = h.T
+        return np.array([vol / np.linalg.norm(np.cross(b, c)), vol / np.linalg.norm(np.cross(c, a)),
+                         vol / np.linalg.norm(np.cross(a, b))])
 
     @property
     def source(self) -> str | None:
@@ -166,7 +190,7 @@ class Snapshot:
 
     def with_positions(self, positions: np.ndarray) -> "Snapshot":
         """A copy with new positions, wrapped into the box (species, ids, box kept)."""
-        wrapped, _ = wrap(self.box, np.asarray(positions, dtype=np.float64))
+        wrapped, _ = wrap(self.h, np.asarray(positions, dtype=np.float64))
         return replace(self, positions=wrapped, images=None, ensemble=None, meta=dict(self.meta))
 
     def take(self, index: np.ndarray) -> "Snapshot":
@@ -184,7 +208,7 @@ class Snapshot:
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{lab}: {c}" for lab, c in zip(self.type_labels, self.species_counts))
-        L = " x ".join(f"{x:.6g}" for x in np.asarray(self.box.L)[: self.dim])
+        L = " x ".join(f"{x:.6g}" for x in np.diag(self.h))
         return f"Snapshot(N={self.n}, dim={self.dim}, box={L}, species {{{counts}}}, source={self.source!r})"
 
 
@@ -201,19 +225,15 @@ def box_from_matrix(h: np.ndarray, dim: int):
     return freud.box.Box(Lx=Lx, Ly=Ly, Lz=Lz, xy=h[0, 1] / Ly, xz=h[0, 2] / Lz, yz=h[1, 2] / Lz)
 
 
-def _matrix(box, dim: int) -> np.ndarray:
-    return np.asarray(box.to_matrix(), dtype=np.float64)[:dim, :dim]
-
-
-def wrap(box, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Wrap (N, d) positions into the centred box, in float64.
+def wrap(h: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Wrap (N, d) positions into the centred box of matrix ``h`` (d, d), in float64.
 
     Returns the wrapped positions and the integer images with
     ``positions = wrapped + images @ h.T``.
     """
     positions = np.asarray(positions, dtype=np.float64)
     dim = positions.shape[-1]
-    h = _matrix(box, dim)
+    h = np.asarray(h, dtype=np.float64)
     frac = np.linalg.solve(h, positions.reshape(-1, dim).T).T.reshape(positions.shape) + 0.5
     images = np.floor(frac)
     frac -= images
@@ -222,7 +242,7 @@ def wrap(box, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return wrapped, images.astype(np.int64)
 
 
-def minimum_image(box, vectors: np.ndarray) -> np.ndarray:
+def minimum_image(h: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     """Minimum-image convention for (..., d) separation vectors, in float64.
 
     For a triclinic box this is the usual fractional rounding, exact whenever the
@@ -230,7 +250,7 @@ def minimum_image(box, vectors: np.ndarray) -> np.ndarray:
     """
     vectors = np.asarray(vectors, dtype=np.float64)
     dim = vectors.shape[-1]
-    h = _matrix(box, dim)
+    h = np.asarray(h, dtype=np.float64)
     flat = vectors.reshape(-1, dim)
     frac = np.linalg.solve(h, flat.T).T
     frac -= np.round(frac)

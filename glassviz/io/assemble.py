@@ -8,7 +8,7 @@ import re
 import numpy as np
 
 from glassviz.errors import InputError
-from glassviz.snapshot import Snapshot, box_from_matrix, check_finite, wrap
+from glassviz.snapshot import Snapshot, check_finite, wrap
 
 _T_IN_NAME = re.compile(r"(?:^|[_\-./])T(\d+(?:\.\d+)?)(?=$|[_\-./])")
 
@@ -64,9 +64,8 @@ def make_snapshot(path, *, fmt: str, positions: np.ndarray, h: np.ndarray, origi
     h = np.asarray(h, dtype=np.float64)
     if not np.all(np.isfinite(h)) or np.any(np.diag(h) <= 0):
         raise InputError(path, f"box has non-positive or non-finite edge lengths {np.diag(h).tolist()}")
-    box = box_from_matrix(h, dim)
     centre = np.asarray(origin, dtype=np.float64) + h @ np.full(dim, 0.5)
-    wrapped, implied = wrap(box, positions - centre)
+    wrapped, implied = wrap(h, positions - centre)
     if images is not None:
         images = np.asarray(images, dtype=np.int64) + implied
     elif unwrapped:
@@ -79,7 +78,7 @@ def make_snapshot(path, *, fmt: str, positions: np.ndarray, h: np.ndarray, origi
     meta.setdefault("format", fmt)
     if meta.get("temperature") is None:
         meta["temperature"] = temperature_from_name(path)
-    return Snapshot(positions=wrapped, species=species, type_labels=type_labels, ids=ids, box=box,
+    return Snapshot(positions=wrapped, species=species, type_labels=type_labels, ids=ids, h=h,
                     offset=centre, images=images, meta=meta, ensemble=ensemble)
 
 

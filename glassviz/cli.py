@@ -1,0 +1,118 @@
+"""The ``glassviz`` command (DESIGN.md, "Command line").
+
+Every error from bad input is one line on stderr (``glassviz: error: FILE: problem``) and exit
+status 2; heavy libraries (torch, Panel) are imported only by the subcommands that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+import numpy as np
+import sys
+
+EXIT_INPUT = 2
+
+
+def _names_list(text: str) -> list[str]:
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from glassviz import __version__
+
+    p = argparse.ArgumentParser(
+        prog="glassviz",
+        description="See what machine-learning models find in the structure of glasses.")
+    p.add_argument("--version", action="version", version=f"glassviz {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    f = sub.add_parser(
+        "fields", help="per-particle fields of a snapshot as a table (CSV, Parquet, extxyz)",
+        description="Compute per-particle fields of one snapshot frame and write them as a table with "
+                    "columns id, type, x, y, (z), then the fields, one row per particle in file order.")
+    f.add_argument("snapshot", help="snapshot file (LAMMPS dump/data, extxyz, GSD, DeepMind pickle, BOTAN npz)")
+    f.add_argument("--frame", type=int, default=None, help="frame index in a multi-frame file (default 0; -1 = last)")
+    f.add_argument("--format", default=None, help="file format, when the extension does not say it")
+    f.add_argument("--time", type=float, default=None,
+                   help="time of the stored isoconfigurational frame for 'propensity'")
+    f.add_argument("--fields", type=_names_list, default=None,
+                   help="comma-separated field names (default: voronoi_volume,coordination,tong_tanaka; "
+                        "with an ensemble also propensity)")
+    f.add_argument("--xi", type=float, default=0.0, help="coarse-graining length xi (0 = raw; Oyama uses 3)")
+    f.add_argument("--r-cut", type=float, default=None, help="coarse-graining cutoff (default min(3 xi, L/2))")
+    f.add_argument("--cg-method", choices=("split", "exact"), default="split",
+                   help="coarse-graining sum: split (exact short range + FFT long range, fast) or exact pairs")
+    f.add_argument("--normalize", "--normalise", action="store_true", help="min-max normalise each field to [0, 1]")
+    f.add_argument("--one-minus", type=_names_list, default=[],
+                   help="fields to show as 1 - X (after normalisation), e.g. tong_tanaka")
+    g = f.add_mutually_exclusive_group()
+    g.add_argument("--system", default=None, help="system whose particle sizes to use (KA3D, KA2D, ABM2D)")
+    g.add_argument("--sigma", default=None, help="particle sizes for Tong-Tanaka, e.g. AA=1,AB=0.94,BB=0.88")
+    f.add_argument("-o", "--output", default=None, help="output file (.csv, .parquet, .extxyz); '-' or none = CSV on stdout")
+    f.add_argument("-q", "--quiet", action="store_true", help="do not report the recognised system on stderr")
+    f.set_defaults(run=run_fields)
+    return p
+
+
+def run_fields(args) -> int:
+    import glassviz
+    from glassviz.fields import compute_fields
+    from glassviz.io.tables import write_table
+    from glassviz.systems import parse_sigma
+
+    snap = glassviz.load(args.snapshot, frame=args.frame, format=args.format)
+    names = args.fields
+    if names is None:
+        names = ["voronoi_volume", "coordination", "tong_tanaka"]
+        if snap.ensemble is not None and (args.time is not None or len(snap.ensemble.times) == 1):
+            names.append("propensity")
+    sigma = parse_sigma(args.sigma, snap.n_species) if args.sigma else None
+    if not args.quiet:
+        system = snap.system()
+        desc = f"system {system.name}" if system else "no known system"
+        if args.system:
+            desc = f"system {args.system.upper()} (given)"
+        print(f"glassviz: {args.snapshot}: {desc}; N={snap.n}, {snap.dim}D, "
+              f"box {' x '.join(f'{x:.6g}' for x in np.diag(snap.h))}"
+              + (f", T={snap.temperature:g}" if snap.temperature is not None else ""), file=sys.stderr)
+    values = compute_fields(snap, names, xi=args.xi, r_cut=args.r_cut, normalize=args.normalize,
+                            one_minus=args.one_minus, sigma=sigma, system=args.system, time=args.time,
+                            cg_method=args.cg_method)
+    write_table(snap, values, args.output)
+    return 0
+
+
+def main(argv=None) -> int:
+    from glassviz.errors import GlassvizError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except GlassvizError as exc:
+        print(f"glassviz: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except BrokenPipeError:
+        # the reader of stdout went away (e.g. `| head`): not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        print("glassviz: interrupted", file=sys.stderr)
+        return 130
+    except MemoryError:
+        print("glassviz: error: out of memory", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - one line, never a traceback, unless debugging
+        if os.environ.get("GLASSVIZ_DEBUG"):
+            raise
+        print(f"glassviz: internal error: {exc.__class__.__name__}: {exc} "
+              f"(set GLASSVIZ_DEBUG=1 for a traceback and report it)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,159 @@
+"""The field registry: one name -> one computation, used by the CLI, the dashboard and batch jobs.
+
+Plain fields (``voronoi_volume``, ``coordination``, ``tong_tanaka``, ``compactness``,
+``propensity``) are computed here; model fields (``propensity@MODEL``, ``gradcam@MODEL``, ...)
+are registered by the model packages through :func:`register_model_field`, so a new indicator or
+model appears everywhere at once.
+
+:func:`compute_fields` applies the same post-processing to every field, in Oyama's order:
+coarse-graining (ξ; 0 = raw), then min-max normalisation, then 1 - X for the fields named in
+``one_minus``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from glassviz.errors import GlassvizError
+
+
+@dataclass
+class FieldContext:
+    """What a field computation may use: the snapshot, options and a per-snapshot cache."""
+
+    snapshot: object
+    sigma: np.ndarray | None = None
+    system: str | None = None
+    time: float | None = None
+    cache: dict = field(default_factory=dict)
+
+    def voronoi(self):
+        from glassviz.structure import VoronoiNeighbours
+
+        if "voronoi" not in self.cache:
+            self.cache["voronoi"] = VoronoiNeighbours().compute(self.snapshot)
+        return self.cache["voronoi"]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    description: str
+    compute: Callable[[FieldContext], np.ndarray]
+    units: str = ""
+    dims: tuple = (2, 3)
+    needs_ensemble: bool = False
+
+
+FIELDS: dict[str, FieldSpec] = {}
+MODEL_FIELDS: dict[str, Callable] = {}
+
+
+def register(spec: FieldSpec) -> None:
+    FIELDS[spec.name] = spec
+
+
+def register_model_field(kind: str, fn: Callable[[FieldContext, str], np.ndarray]) -> None:
+    """Register ``KIND@MODEL`` fields: ``fn(ctx, model_name)`` returns (N,) values."""
+    MODEL_FIELDS[kind] = fn
+
+
+def _voronoi_volume(ctx):
+    return ctx.voronoi().volumes
+
+
+def _coordination(ctx):
+    return ctx.voronoi().nlist.counts.astype(np.float64)
+
+
+def _tong_tanaka(ctx):
+    from glassviz.structure import TongTanaka
+
+    return TongTanaka(sigma=ctx.sigma, system=ctx.system).compute(ctx.snapshot, ctx.voronoi()).theta
+
+
+def _compactness(ctx):
+    from glassviz.structure import Compactness
+
+    return Compactness(sigma=ctx.sigma, system=ctx.system).compute(ctx.snapshot, ctx.voronoi()).omega
+
+
+def _propensity(ctx):
+    from glassviz.dynamics import propensity
+
+    return propensity(ctx.snapshot, ctx.time, moment=1)
+
+
+register(FieldSpec("voronoi_volume", "Voronoi cell volume (area in 2D), Υ", _voronoi_volume, "sigma^d"))
+register(FieldSpec("coordination", "number of Voronoi neighbours", _coordination))
+register(FieldSpec("tong_tanaka", "Tong-Tanaka bond-angle order Θ", _tong_tanaka, "rad"))
+register(FieldSpec("compactness", "Tong-Tanaka tetrahedral compactness Ω", _compactness, dims=(3,)))
+register(FieldSpec("propensity", "dynamic propensity <|Δr|> over the isoconfigurational ensemble",
+                   _propensity, "sigma", needs_ensemble=True))
+
+
+def available(snapshot) -> list[str]:
+    """Plain field names that apply to ``snapshot``."""
+    return [s.name for s in FIELDS.values()
+            if snapshot.dim in s.dims and (not s.needs_ensemble or snapshot.ensemble is not None)]
+
+
+def compute_field(ctx: FieldContext, name: str) -> np.ndarray:
+    snap = ctx.snapshot
+    if "@" in name:
+        kind, model = name.split("@", 1)
+        if kind not in MODEL_FIELDS:
+            known = ", ".join(sorted(MODEL_FIELDS)) or "none installed yet"
+            raise GlassvizError(f"unknown model field {name!r} (model field kinds: {known})")
+        values = MODEL_FIELDS[kind](ctx, model)
+    else:
+        if name not in FIELDS:
+            raise GlassvizError(f"unknown field {name!r}; fields: {', '.join(FIELDS)}")
+        spec = FIELDS[name]
+        if snap.dim not in spec.dims:
+            raise GlassvizError(f"{snap.source}: field {name!r} needs a {'/'.join(map(str, spec.dims))}D "
+                                f"snapshot; this one is {snap.dim}D")
+        values = spec.compute(ctx)
+    values = np.asarray(values, dtype=np.float64)
+    if values.shape != (snap.n,):
+        raise GlassvizError(f"field {name!r} returned shape {values.shape}, expected ({snap.n},)")
+    return values
+
+
+def compute_fields(snapshot, names, *, xi: float = 0.0, r_cut: float | None = None,
+                   normalize: bool = False, one_minus=(), sigma=None, system: str | None = None,
+                   time: float | None = None, cg_method: str = "split", context: FieldContext | None = None
+                   ) -> dict[str, np.ndarray]:
+    """Compute named per-particle fields with the same post-processing for all.
+
+    Returns
+    -------
+    dict name -> (N,) float64, in the order asked.
+    """
+    from glassviz.structure import CoarseGrain, minmax
+    from glassviz.structure import one_minus as flip
+
+    names = list(dict.fromkeys(names))
+    if not names:
+        raise GlassvizError("no fields asked for")
+    unknown_flips = set(one_minus) - set(names)
+    if unknown_flips:
+        raise GlassvizError(f"1 - X asked for field(s) not computed: {', '.join(sorted(unknown_flips))}")
+    ctx = context or FieldContext(snapshot, sigma=sigma, system=system, time=time)
+    raw = {name: compute_field(ctx, name) for name in names}
+    if xi and xi > 0:
+        stacked = np.column_stack([raw[n] for n in names])
+        cg = CoarseGrain(xi, r_cut=r_cut, method=cg_method).compute(snapshot, stacked).fields
+        raw = {n: cg[:, k] for k, n in enumerate(names)}
+    out = {}
+    for name in names:
+        v = raw[name]
+        if normalize:
+            v = minmax(v)
+        if name in one_minus:
+            v = flip(v)
+        out[name] = v
+    return out
