@@ -60,9 +60,12 @@ def read(path, frame: int | None = None, dim: int | None = None, **_):
         raise InputError(path, "not a LAMMPS data file (no 'N atoms' header line)")
     if set(bounds) != {"x", "y", "z"}:
         raise InputError(path, "header lacks xlo xhi / ylo yhi / zlo zhi box bounds")
-    head = lines[i].split("#") if i < len(lines) else [""]
-    if i >= len(lines) or head[0].strip() != "Atoms":
+    # skip Masses and any other section before Atoms
+    while i < len(lines) and lines[i].split("#")[0].strip() != "Atoms":
+        i += 1
+    if i >= len(lines):
         raise InputError(path, "no 'Atoms' section")
+    head = lines[i].split("#")
     style = head[1].strip() if len(head) > 1 else "atomic"
     if style and style != "atomic":
         raise InputError(path, f"atom style {style!r} is not supported (only 'atomic')")
