@@ -171,7 +171,7 @@ class CoarseGrain:
             rho = np.zeros(size)
             for idx, w in corners:
                 rho += np.bincount(idx, w * charges[:, c], minlength=size)
-            conv = np.fft.irfftn(np.fft.rfftn(rho.reshape(m)) * kernel_hat, s=tuple(m)).reshape(-1)
+            conv = np.fft.irfftn(np.fft.rfftn(rho.reshape(m)) * kernel_hat, s=tuple(m), axes=tuple(range(d))).reshape(-1)
             for idx, w in corners:
                 out[:, c] += w * conv[idx]
         return out
