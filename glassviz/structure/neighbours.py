@@ -17,13 +17,33 @@ def _freud_system(snapshot):
     return (snapshot.box, snapshot.freud_positions.astype(np.float32))
 
 
+_CHUNK = 2_000_000  # pairs per vectorised step: bounds the float64 temporaries (~50 MB each)
+
+
 def exact_vectors(snapshot, i: np.ndarray, j: np.ndarray, approx: np.ndarray) -> np.ndarray:
     """(M, d) float64 vectors r_j - r_i for the periodic image closest to ``approx``."""
     d = snapshot.dim
     h = snapshot.box_matrix
-    raw = snapshot.positions[j] - snapshot.positions[i]
-    shift = np.round(np.linalg.solve(h, (np.asarray(approx, dtype=np.float64)[:, :d] - raw).T)).T
-    return raw + shift @ h.T
+    hinv = np.linalg.inv(h)
+    out = np.empty((len(i), d))
+    for a in range(0, len(i), _CHUNK):
+        b = a + _CHUNK
+        raw = snapshot.positions[j[a:b]] - snapshot.positions[i[a:b]]
+        shift = np.round((np.asarray(approx[a:b, :d], dtype=np.float64) - raw) @ hinv.T)
+        out[a:b] = raw + shift @ h.T
+    return out
+
+
+def pair_distances(snapshot, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """(M,) minimum-image distances |r_j - r_i| in float64, computed in bounded chunks."""
+    from glassviz.snapshot import minimum_image
+
+    out = np.empty(len(i))
+    for a in range(0, len(i), _CHUNK):
+        b = a + _CHUNK
+        dr = minimum_image(snapshot.h, snapshot.positions[j[a:b]] - snapshot.positions[i[a:b]])
+        out[a:b] = np.sqrt(np.einsum("md,md->m", dr, dr))
+    return out
 
 
 @dataclass
@@ -161,8 +181,6 @@ def pairs_within(snapshot, r_max: float) -> tuple[np.ndarray, np.ndarray, np.nda
         j = np.asarray(nl.point_indices, dtype=np.int64)
         keep = i < j
         i, j = i[keep], j[keep]
-    from glassviz.snapshot import minimum_image
-
-    dist = np.linalg.norm(minimum_image(h, snapshot.positions[j] - snapshot.positions[i]), axis=1)
+    dist = pair_distances(snapshot, i, j)
     keep = dist < r_max
     return i[keep], j[keep], dist[keep]
