@@ -93,9 +93,10 @@ def main():
         exact = CoarseGrain(3.0, method="exact").compute(s, x).fields
         split = CoarseGrain(3.0).compute(s, x).fields
         err = np.abs(split - exact).max(axis=0)
-        print(f"  split vs exact coarse-graining (xi=3): max |error| / range of the raw field "
-              f"{np.array2string(err / np.ptp(x, axis=0), precision=2)}, / range of the coarse-grained field "
-              f"{np.array2string(err / np.ptp(exact, axis=0), precision=2)}; "
+        sci = {"float_kind": lambda v: f"{v:.1e}"}
+        print(f"  split vs exact coarse-graining (xi=3; Voronoi volume, Theta): max |error| / range of the raw "
+              f"field {np.array2string(err / np.ptp(x, axis=0), formatter=sci)}, / range of the coarse-grained "
+              f"field {np.array2string(err / np.ptp(exact, axis=0), formatter=sci)}; "
               f"Pearson(split, exact) {[round(float(np.corrcoef(split[:, k], exact[:, k])[0, 1]), 6) for k in range(2)]}")
     if args.large:
         s = synthetic(args.large, 3)

@@ -17,6 +17,7 @@ import numpy as np
 
 from glassviz.errors import InputError
 from glassviz.io.assemble import check_frame, make_snapshot
+from glassviz.snapshot import check_finite
 
 _MARK = b"ITEM: TIMESTEP"
 _INDEX_CACHE: dict = {}
@@ -148,10 +149,7 @@ def parse_frame(path, block: bytes, frame: int, dim: int | None = None):
     names, scaled, unwrapped = chosen
     has_z = names[2] in col
     xyz = np.column_stack([numeric(c) for c in names if c in col])
-    # a NaN anywhere must be reported before it can confuse the 2D test
-    from glassviz.snapshot import check_finite
-
-    check_finite(path, xyz)
+    check_finite(path, xyz)  # before the 2D test, which a NaN would confuse
     Lx, Ly, Lz = np.diag(h)
     z_const = has_z and np.ptp(xyz[:, 2]) == 0.0
     thin = Lz < 0.1 * min(Lx, Ly) and Lz <= 1.0
