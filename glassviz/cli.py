@@ -44,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--xi", type=float, default=0.0, help="coarse-graining length xi (0 = raw; Oyama uses 3)")
     f.add_argument("--r-cut", type=float, default=None, help="coarse-graining cutoff (default min(3 xi, L/2))")
     f.add_argument("--cg-method", choices=("split", "exact"), default="split",
-                   help="coarse-graining sum: split (exact short range + FFT long range, fast) or exact pairs")
+                   help="coarse-graining sum: split (exact short range + FFT long range, fast; error ~1e-3 of the "
+                        "raw field range) or exact (all pairs, slow)")
     f.add_argument("--normalize", "--normalise", action="store_true", help="min-max normalise each field to [0, 1]")
     f.add_argument("--one-minus", type=_names_list, default=[],
                    help="fields to show as 1 - X (after normalisation), e.g. tong_tanaka")
