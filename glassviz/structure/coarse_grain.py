@@ -92,8 +92,10 @@ class CoarseGrain:
         self.r_cut_used = r_cut
         x2 = x.reshape(snapshot.n, -1)
         finite = np.isfinite(x2)
-        # columns: the values (NaN -> 0) and, per field, the weights of its finite values
-        charges = np.concatenate([np.where(finite, x2, 0.0), finite.astype(np.float64)], axis=1)
+        # columns: the values (NaN -> 0), then one weight column per distinct pattern of finite
+        # values (a single column of ones when no field has a NaN)
+        masks, mask_of = np.unique(finite, axis=1, return_inverse=True)
+        charges = np.concatenate([np.where(finite, x2, 0.0), masks.astype(np.float64)], axis=1)
         if self.method == "exact":
             sums = self._pair_sums(snapshot, charges, r_cut, lambda r: np.exp(-r / self.xi))
         else:
@@ -103,7 +105,7 @@ class CoarseGrain:
             if r_cut > r_s:
                 sums += self._grid_sums(snapshot, charges, r_s, r_cut)
         k = x2.shape[1]
-        num, den = sums[:, :k], sums[:, k:]
+        num, den = sums[:, :k], sums[:, k:][:, np.asarray(mask_of).reshape(-1)]
         with np.errstate(invalid="ignore", divide="ignore"):
             out = np.where(den > 1e-12, num / den, np.nan)
         self._out = out.reshape(x.shape)
@@ -165,9 +167,6 @@ class CoarseGrain:
         size = int(np.prod(m))
         out = np.zeros_like(charges)
         for c in range(charges.shape[1]):
-            if c >= charges.shape[1] // 2 and np.all(charges[:, c] == 1.0) and c > charges.shape[1] // 2:
-                out[:, c] = out[:, charges.shape[1] // 2]  # identical weight column: reuse
-                continue
             rho = np.zeros(size)
             for idx, w in corners:
                 rho += np.bincount(idx, w * charges[:, c], minlength=size)

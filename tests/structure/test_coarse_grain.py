@@ -79,3 +79,13 @@ def test_minmax_and_one_minus():
     np.testing.assert_array_equal(minmax(np.full(3, 5.0)), [0.0, 0.0, 0.0])
     # min/max taken over a subset, applied to all
     np.testing.assert_allclose(minmax([0.0, 1.0, 2.0], mask=[True, True, False]), [0.0, 1.0, 2.0])
+
+
+@pytest.mark.parametrize("method", ["split", "exact"])
+def test_nan_in_one_field_does_not_touch_another(method):
+    s = glassviz.load(DEMO_GLASS)
+    x = np.column_stack([np.ones(s.n), np.full(s.n, 4.0)])
+    x[::5, 0] = np.nan
+    out = CoarseGrain(3.0, method=method).compute(s, x).fields
+    np.testing.assert_allclose(out[:, 0], 1.0, rtol=1e-12)
+    np.testing.assert_allclose(out[:, 1], 4.0, rtol=1e-12)
