@@ -51,11 +51,10 @@ def _local(nlist, start: int, stop: int):
 
     Returns
     -------
-    c : (n,) neighbour counts.
     J : (n, cmax) neighbour indices (0 where absent).
     V : (n, cmax, d) vectors o -> neighbour.
-    present : (n, cmax) bool.
-    mutual : (n, cmax, cmax) bool, local neighbours a, b of o are neighbours of each other.
+    mutual : (n, cmax, cmax) bool, local neighbours a, b of o are neighbours of each other
+        (False wherever a or b is absent).
     """
     counts = nlist.counts
     starts = nlist.starts
@@ -73,7 +72,7 @@ def _local(nlist, start: int, stop: int):
     hit = nlist.has_pairs(J[rows, ia[cols]], J[rows, ib[cols]])
     mutual[rows[hit], ia[cols][hit], ib[cols][hit]] = True
     mutual |= mutual.transpose(0, 2, 1)
-    return c, J, V, present, mutual
+    return J, V, mutual
 
 
 def _angle(u: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -86,7 +85,34 @@ def _angle(u: np.ndarray, v: np.ndarray) -> np.ndarray:
     return np.arctan2(cross, dot)
 
 
-class TongTanaka:
+class _LocalOrder:
+    """Shared settings and loop: a per-particle mean of terms over neighbour simplices."""
+
+    def __init__(self, sigma=None, system: str | None = None):
+        self.sigma = None if sigma is None else np.asarray(sigma, dtype=np.float64)
+        self.system = system
+
+    def _mean_over_chunks(self, snapshot, neighbours, width_of, terms):
+        """Mean over each particle's simplices of ``terms(start, J, V, mutual, sigma, species)``,
+        which returns (centre indices, values); NaN where a particle has none.
+
+        Returns (mean (N,), count (N,)).
+        """
+        sigma = self.sigma if self.sigma is not None else default_sigma(snapshot, self.system)
+        nlist = (neighbours or VoronoiNeighbours().compute(snapshot)).nlist
+        total = np.zeros(snapshot.n)
+        count = np.zeros(snapshot.n, dtype=np.int64)
+        for start, stop in _chunks(nlist.counts, width_of):
+            J, V, mutual = _local(nlist, start, stop)
+            o, values = terms(start, J, V, mutual, sigma, snapshot.species)
+            total += np.bincount(o, values, minlength=snapshot.n)
+            count += np.bincount(o, minlength=snapshot.n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+        return mean, count
+
+
+class TongTanaka(_LocalOrder):
     """Tong-Tanaka bond-angle order Θ_o (2D and 3D); see the module docstring.
 
     Parameters
@@ -100,35 +126,9 @@ class TongTanaka:
     n_pairs : (N,) int64, N_o.
     """
 
-    def __init__(self, sigma=None, system: str | None = None):
-        self.sigma = None if sigma is None else np.asarray(sigma, dtype=np.float64)
-        self.system = system
-        self._theta = None
-        self._n_pairs = None
-
     def compute(self, snapshot, neighbours: VoronoiNeighbours | None = None) -> "TongTanaka":
-        sigma = self.sigma if self.sigma is not None else default_sigma(snapshot, self.system)
-        nlist = (neighbours or VoronoiNeighbours().compute(snapshot)).nlist
-        sp = snapshot.species
-        total = np.zeros(snapshot.n)
-        npairs = np.zeros(snapshot.n, dtype=np.int64)
-        for start, stop in _chunks(nlist.counts, lambda m: m * (m - 1) // 2):
-            c, J, V, present, mutual = _local(nlist, start, stop)
-            ia, ib = np.triu_indices(J.shape[1], 1)
-            rows, cols = np.nonzero(mutual[:, ia, ib])
-            a, b = ia[cols], ib[cols]
-            o = rows + start
-            theta1 = _angle(V[rows, a], V[rows, b])
-            s_oa = sigma[sp[o], sp[J[rows, a]]]
-            s_ob = sigma[sp[o], sp[J[rows, b]]]
-            s_ab = sigma[sp[J[rows, a]], sp[J[rows, b]]]
-            cos2 = (s_oa**2 + s_ob**2 - s_ab**2) / (2.0 * s_oa * s_ob)
-            theta2 = np.arccos(np.clip(cos2, -1.0, 1.0))
-            total += np.bincount(o, np.abs(theta1 - theta2), minlength=snapshot.n)
-            npairs += np.bincount(o, minlength=snapshot.n)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            self._theta = np.where(npairs > 0, total / np.maximum(npairs, 1), np.nan)
-        self._n_pairs = npairs
+        self._theta, self._n_pairs = self._mean_over_chunks(
+            snapshot, neighbours, lambda m: m * (m - 1) // 2, _angle_terms)
         return self
 
     @property
@@ -140,7 +140,21 @@ class TongTanaka:
         return self._n_pairs
 
 
-class Compactness:
+def _angle_terms(start, J, V, mutual, sigma, sp):
+    """|θ¹ - θ²| for every pair (a, b) of mutual neighbours of each centre o."""
+    ia, ib = np.triu_indices(J.shape[1], 1)
+    rows, cols = np.nonzero(mutual[:, ia, ib])
+    a, b = ia[cols], ib[cols]
+    o = rows + start
+    theta1 = _angle(V[rows, a], V[rows, b])
+    s_oa = sigma[sp[o], sp[J[rows, a]]]
+    s_ob = sigma[sp[o], sp[J[rows, b]]]
+    s_ab = sigma[sp[J[rows, a]], sp[J[rows, b]]]
+    cos2 = (s_oa**2 + s_ob**2 - s_ab**2) / (2.0 * s_oa * s_ob)
+    return o, np.abs(theta1 - np.arccos(np.clip(cos2, -1.0, 1.0)))
+
+
+class Compactness(_LocalOrder):
     """Tetrahedral compactness Ω_o (3D only); see the module docstring.
 
     Attributes (after ``compute``)
@@ -149,43 +163,14 @@ class Compactness:
     n_tetrahedra : (N,) int64.
     """
 
-    def __init__(self, sigma=None, system: str | None = None):
-        self.sigma = None if sigma is None else np.asarray(sigma, dtype=np.float64)
-        self.system = system
-        self._omega = None
-        self._n_tet = None
-
     def compute(self, snapshot, neighbours: VoronoiNeighbours | None = None) -> "Compactness":
         from glassviz.errors import GlassvizError
 
         if snapshot.dim != 3:
             raise GlassvizError(f"{snapshot.source}: tetrahedral compactness is defined in 3D only "
                                 f"(this snapshot is {snapshot.dim}D); use tong_tanaka")
-        sigma = self.sigma if self.sigma is not None else default_sigma(snapshot, self.system)
-        nlist = (neighbours or VoronoiNeighbours().compute(snapshot)).nlist
-        sp = snapshot.species
-        total = np.zeros(snapshot.n)
-        ntet = np.zeros(snapshot.n, dtype=np.int64)
-        for start, stop in _chunks(nlist.counts, lambda m: m * (m - 1) * (m - 2) // 6):
-            c, J, V, present, mutual = _local(nlist, start, stop)
-            trip = np.array(list(combinations(range(J.shape[1]), 3)), dtype=np.int64).reshape(-1, 3)
-            ta, tb, tc = trip.T
-            ok = mutual[:, ta, tb] & mutual[:, ta, tc] & mutual[:, tb, tc]
-            rows, cols = np.nonzero(ok)
-            a, b, cc = ta[cols], tb[cols], tc[cols]
-            o = rows + start
-            va, vb, vc = V[rows, a], V[rows, b], V[rows, cc]
-            so, sa, sb, sc = sp[o], sp[J[rows, a]], sp[J[rows, b]], sp[J[rows, cc]]
-            edges = [(np.linalg.norm(va, axis=1), sigma[so, sa]), (np.linalg.norm(vb, axis=1), sigma[so, sb]),
-                     (np.linalg.norm(vc, axis=1), sigma[so, sc]), (np.linalg.norm(vb - va, axis=1), sigma[sa, sb]),
-                     (np.linalg.norm(vc - va, axis=1), sigma[sa, sc]), (np.linalg.norm(vc - vb, axis=1), sigma[sb, sc])]
-            num = sum(np.abs(r - s) for r, s in edges)
-            den = sum(s for _, s in edges)
-            total += np.bincount(o, num / den, minlength=snapshot.n)
-            ntet += np.bincount(o, minlength=snapshot.n)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            self._omega = np.where(ntet > 0, total / np.maximum(ntet, 1), np.nan)
-        self._n_tet = ntet
+        self._omega, self._n_tet = self._mean_over_chunks(
+            snapshot, neighbours, lambda m: m * (m - 1) * (m - 2) // 6, _tetrahedron_terms)
         return self
 
     @property
@@ -195,3 +180,21 @@ class Compactness:
     @property
     def n_tetrahedra(self) -> np.ndarray:
         return self._n_tet
+
+
+def _tetrahedron_terms(start, J, V, mutual, sigma, sp):
+    """ω of every tetrahedron (o, a, b, c) of mutual neighbours of each centre o."""
+    trip = np.array(list(combinations(range(J.shape[1]), 3)), dtype=np.int64).reshape(-1, 3)
+    ta, tb, tc = trip.T
+    rows, cols = np.nonzero(mutual[:, ta, tb] & mutual[:, ta, tc] & mutual[:, tb, tc])
+    o = rows + start
+    idx = [ta[cols], tb[cols], tc[cols]]
+    vecs = [np.zeros((len(o), 3))] + [V[rows, k] for k in idx]      # o at the origin
+    spec = [sp[o]] + [sp[J[rows, k]] for k in idx]
+    num = np.zeros(len(o))
+    den = np.zeros(len(o))
+    for p, q in combinations(range(4), 2):                          # the 6 edges
+        s_pq = sigma[spec[p], spec[q]]
+        num += np.abs(np.linalg.norm(vecs[q] - vecs[p], axis=1) - s_pq)
+        den += s_pq
+    return o, num / den

@@ -17,6 +17,15 @@ def _write(tmp_path, name, text):
     return p
 
 
+def _with_value(row, col, value):
+    """The demo dump with one value of one line replaced."""
+    lines = GOOD.splitlines()
+    parts = lines[row].split()
+    parts[col] = value
+    lines[row] = " ".join(parts)
+    return "\n".join(lines) + "\n"
+
+
 def _one_line_error(rc, out, err, path, *words):
     assert rc == 2, (rc, err)
     assert "Traceback" not in err
@@ -40,11 +49,7 @@ def test_missing_position_columns(tmp_path):
 
 
 def test_nan_coordinates(tmp_path):
-    lines = GOOD.splitlines()
-    parts = lines[20].split()
-    parts[2] = "nan"
-    lines[20] = " ".join(parts)
-    p = _write(tmp_path, "nan.dump", "\n".join(lines) + "\n")
+    p = _write(tmp_path, "nan.dump", _with_value(20, 2, "nan"))
     _one_line_error(*run_cli("fields", p), p, "non-finite")
 
 
@@ -73,12 +78,7 @@ def test_2d_file_read_as_3d_field():
 
 
 def test_wrong_type_column(tmp_path):
-    text = GOOD.replace("ITEM: ATOMS id type x y", "ITEM: ATOMS id type x y", 1)
-    lines = text.splitlines()
-    parts = lines[12].split()
-    parts[1] = "1.5"
-    lines[12] = " ".join(parts)
-    p = _write(tmp_path, "badtype.dump", "\n".join(lines) + "\n")
+    p = _write(tmp_path, "badtype.dump", _with_value(12, 1, "1.5"))
     _one_line_error(*run_cli("fields", p), p, "type")
 
 

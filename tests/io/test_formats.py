@@ -36,19 +36,22 @@ def test_dump_any_column_order_and_origin(tmp_path):
         glassviz.load(p, frame=2)
 
 
+def _cube_dump(path, columns, rows):
+    """A one-frame dump in a 10^3 box starting at 0."""
+    path.write_text("ITEM: TIMESTEP\n0\nITEM: NUMBER OF ATOMS\n%d\nITEM: BOX BOUNDS pp pp pp\n"
+                    "0 10\n0 10\n0 10\nITEM: ATOMS %s\n%s\n" % (len(rows), columns, "\n".join(rows)))
+    return path
+
+
 def test_dump_3d_constant_z_is_2d(tmp_path):
-    p = tmp_path / "c.dump"
-    p.write_text("ITEM: TIMESTEP\n0\nITEM: NUMBER OF ATOMS\n2\nITEM: BOX BOUNDS pp pp pp\n"
-                 "0 10\n0 10\n0 10\nITEM: ATOMS id type x y z\n1 1 1 1 0\n2 1 5 5 0\n")
+    p = _cube_dump(tmp_path / "c.dump", "id type x y z", ["1 1 1 1 0", "2 1 5 5 0"])
     assert glassviz.load(p).dim == 2
     with pytest.raises(glassviz.InputError, match="every z is equal"):
         glassviz.load(p, dim=3)
 
 
 def test_dump_string_type_labels(tmp_path):
-    p = tmp_path / "e.dump"
-    p.write_text("ITEM: TIMESTEP\n0\nITEM: NUMBER OF ATOMS\n3\nITEM: BOX BOUNDS pp pp pp\n"
-                 "0 10\n0 10\n0 10\nITEM: ATOMS id element x y z\n1 B 1 1 1\n2 A 5 5 5\n3 B 2 3 4\n")
+    p = _cube_dump(tmp_path / "e.dump", "id element x y z", ["1 B 1 1 1", "2 A 5 5 5", "3 B 2 3 4"])
     s = glassviz.load(p)
     assert s.type_labels == ("A", "B") and s.species.tolist() == [1, 0, 1]
     assert s.labels.tolist() == ["B", "A", "B"]

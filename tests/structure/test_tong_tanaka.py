@@ -14,29 +14,33 @@ from tests.conftest import BOTAN_FILES, DEMO_GLASS, need_shared, triangular_latt
 from tests.helpers import make_snapshot
 
 
-def brute_force_theta(s, sigma):
-    """Loops over particles and pairs of their Voronoi neighbours that neighbour each other."""
+def neighbour_sets(s):
+    """Voronoi neighbours of every particle as Python sets."""
     nl = VoronoiNeighbours().compute(s).nlist
     nbrs = [set() for _ in range(s.n)]
     for i, j in zip(nl.i.tolist(), nl.j.tolist()):
         nbrs[i].add(j)
-    theta = np.empty(s.n)
-    for o in range(s.n):
-        total, count = 0.0, 0
-        for i, j in itertools.combinations(sorted(nbrs[o]), 2):
-            if j not in nbrs[i]:
-                continue
-            u = minimum_image(s.h, s.positions[i] - s.positions[o])
-            v = minimum_image(s.h, s.positions[j] - s.positions[o])
-            cos1 = np.dot(u, v) / np.linalg.norm(u) / np.linalg.norm(v)
-            t1 = np.arccos(np.clip(cos1, -1, 1))
-            so, si, sj = s.species[o], s.species[i], s.species[j]
-            a, b, c = sigma[so, si], sigma[so, sj], sigma[si, sj]
-            t2 = np.arccos((a * a + b * b - c * c) / (2 * a * b))
-            total += abs(t1 - t2)
-            count += 1
-        theta[o] = total / count
-    return theta
+    return nbrs
+
+
+def theta_at(s, o, nbrs, sigma):
+    """Θ_o by loops over pairs of Voronoi neighbours of o that neighbour each other."""
+    vals = []
+    for i, j in itertools.combinations(sorted(nbrs[o]), 2):
+        if j not in nbrs[i]:
+            continue
+        u = minimum_image(s.h, s.positions[i] - s.positions[o])
+        v = minimum_image(s.h, s.positions[j] - s.positions[o])
+        t1 = np.arccos(np.clip(np.dot(u, v) / np.linalg.norm(u) / np.linalg.norm(v), -1, 1))
+        so, si, sj = s.species[o], s.species[i], s.species[j]
+        a, b, c = sigma[so, si], sigma[so, sj], sigma[si, sj]
+        vals.append(abs(t1 - np.arccos((a * a + b * b - c * c) / (2 * a * b))))
+    return np.mean(vals)
+
+
+def brute_force_theta(s, sigma):
+    nbrs = neighbour_sets(s)
+    return np.array([theta_at(s, o, nbrs, sigma) for o in range(s.n)])
 
 
 def test_perfect_triangular_lattice_is_zero():
@@ -60,21 +64,9 @@ def test_equals_brute_force_in_3d():
     sigma = SYSTEMS["KA3D"].sigma_matrix
     fast = TongTanaka().compute(s).theta
     # brute force on a subset of centres (the neighbour sets are global)
-    nl = VoronoiNeighbours().compute(s).nlist
-    nbrs = [set() for _ in range(s.n)]
-    for i, j in zip(nl.i.tolist(), nl.j.tolist()):
-        nbrs[i].add(j)
+    nbrs = neighbour_sets(s)
     for o in range(0, s.n, 97):
-        vals = []
-        for i, j in itertools.combinations(sorted(nbrs[o]), 2):
-            if j in nbrs[i]:
-                u = minimum_image(s.h, s.positions[i] - s.positions[o])
-                v = minimum_image(s.h, s.positions[j] - s.positions[o])
-                t1 = np.arccos(np.clip(np.dot(u, v) / np.linalg.norm(u) / np.linalg.norm(v), -1, 1))
-                a, b, c = sigma[s.species[o], s.species[i]], sigma[s.species[o], s.species[j]], \
-                    sigma[s.species[i], s.species[j]]
-                vals.append(abs(t1 - np.arccos((a * a + b * b - c * c) / (2 * a * b))))
-        assert fast[o] == pytest.approx(np.mean(vals), abs=1e-10)
+        assert fast[o] == pytest.approx(theta_at(s, o, nbrs, sigma), abs=1e-10)
 
 
 def test_translation_and_relabelling_invariance(rng):
@@ -98,10 +90,7 @@ def test_compactness_brute_force_and_fcc():
     s = glassviz.load(need_shared(BOTAN_FILES[1]))
     sigma = SYSTEMS["KA3D"].sigma_matrix
     c = Compactness().compute(s)
-    nl = VoronoiNeighbours().compute(s).nlist
-    nbrs = [set() for _ in range(s.n)]
-    for i, j in zip(nl.i.tolist(), nl.j.tolist()):
-        nbrs[i].add(j)
+    nbrs = neighbour_sets(s)
     for o in range(0, s.n, 211):
         omegas = []
         for a, b, cc in itertools.combinations(sorted(nbrs[o]), 3):
