@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 import numpy as np
-import sys
 
 EXIT_INPUT = 2
 

@@ -69,10 +69,7 @@ def detect_format(path, format: str | None = None) -> Format:
         if key not in FORMATS:
             raise InputError(path, f"unknown format {format!r}; known formats: {', '.join(FORMATS)}")
         return FORMATS[key]
-    if not os.path.exists(path):
-        raise InputError(path, "no such file")
-    if os.path.isdir(path):
-        raise InputError(path, "is a directory, not a snapshot file")
+    _check_readable(path)
     if os.path.getsize(path) == 0:
         raise InputError(path, "empty file")
     sniffed = _sniff(path)
@@ -89,9 +86,8 @@ def detect_format(path, format: str | None = None) -> Format:
 
 def n_frames(path, format: str | None = None) -> int:
     """Number of frames in a file, without parsing them."""
-    fmt = detect_format(path, format)
     _check_readable(path)
-    return fmt.reader.n_frames(os.fspath(path))
+    return detect_format(path, format).reader.n_frames(os.fspath(path))
 
 
 def _check_readable(path) -> None:

@@ -12,7 +12,7 @@ import os
 import numpy as np
 
 from glassviz.errors import InputError
-from glassviz.io.assemble import make_snapshot
+from glassviz.io.assemble import check_frame, make_snapshot
 from glassviz.snapshot import check_finite
 
 _SECTIONS = {"Atoms", "Velocities", "Masses", "Bonds", "Angles", "Dihedrals", "Impropers",
@@ -25,8 +25,6 @@ def n_frames(path) -> int:
 
 def read(path, frame: int | None = None, dim: int | None = None, **_):
     path = os.fspath(path)
-    from glassviz.io.assemble import check_frame
-
     check_frame(path, frame, 1)
     with open(path, "rb") as fh:
         raw = fh.read()
