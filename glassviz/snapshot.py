@@ -23,22 +23,39 @@ from glassviz.errors import InputError
 
 @dataclass
 class IsoEnsemble:
-    """Stored isoconfigurational trajectories of one configuration.
+    """Stored isoconfigurational trajectories of one configuration, or their per-time averages.
+
+    A file holds either the replicas' positions (DeepMind, BOTAN, glassviz demo files) or only
+    the ensemble averages computed when the ensemble was simulated (glassviz datasets, to keep
+    them small); :mod:`glassviz.dynamics` reads whichever is there.
 
     Attributes
     ----------
     times : (T,) float, LJ time of each stored frame.
     initial : (N, d) float, the unwrapped positions at t = 0 (same particle order as the snapshot).
-    positions : (T, R, N, d) float, unwrapped positions of each of R replicas at each time.
+    positions : (T, R, N, d) float or None, unwrapped positions of each of R replicas at each time.
+    averages : dict name -> (T, N) float, stored per-particle ensemble averages
+        (``propensity``, ``propensity2``, ``cage_propensity``, ``bond_breakage``).
+    edge_index : (E, 2) int or None, pairs (i < j) with r_ij(0) below ``edge_cutoff``.
+    edge_change : (T, E) float or None, stored mean pair-distance change of those pairs.
+    edge_cutoff : float or None.
+    replicas : int or None, number of replicas behind stored averages.
     """
 
     times: np.ndarray
     initial: np.ndarray
-    positions: np.ndarray
+    positions: np.ndarray | None = None
+    averages: dict = field(default_factory=dict)
+    edge_index: np.ndarray | None = None
+    edge_change: np.ndarray | None = None
+    edge_cutoff: float | None = None
+    replicas: int | None = None
 
     @property
     def n_replicas(self) -> int:
-        return int(self.positions.shape[1])
+        if self.positions is not None:
+            return int(self.positions.shape[1])
+        return int(self.replicas or 0)
 
     def time_index(self, time: float | None, *, source: str | None = None, rtol: float = 1e-3) -> int:
         """Index of the stored time equal to ``time`` (relative tolerance ``rtol``).

@@ -28,7 +28,11 @@ class System:
     fractions : (S,) number fraction of each species (species 0 = "A").
     density : number density (LJ units).
     sigma : (S, S) particle-size matrix for Tong-Tanaka indicators.
-    lj_sigma, lj_epsilon : (S, S) pair-potential parameters (informational).
+    lj_sigma, lj_epsilon : (S, S) pair-potential parameters.
+    potential : ``"lj/cut"`` (energy-shifted at 2.5 sigma_ab) or ``"lj/smooth/linear"``
+        (force and energy linearly smoothed to zero at 2.5 sigma_ab; Oyama's ABM).
+    q_peak : q of the first peak of S_AA(q) used for F_s(q, t), when fixed by convention
+        (KA3D: 7.25); None = measured from the configuration.
     """
 
     name: str
@@ -39,6 +43,8 @@ class System:
     lj_sigma: tuple
     lj_epsilon: tuple
     description: str = ""
+    potential: str = "lj/cut"
+    q_peak: float | None = None
 
     @property
     def sigma_matrix(self) -> np.ndarray:
@@ -51,13 +57,13 @@ _KA_TT_SIGMA = ((1.0, 0.94), (0.94, 0.88))
 
 SYSTEMS: dict[str, System] = {
     "KA3D": System("KA3D", 3, (0.8, 0.2), 1.2, _KA_TT_SIGMA, _KA_LJ_SIGMA, _KA_LJ_EPS,
-                   "Kob-Andersen 80:20, rho 1.2"),
+                   "Kob-Andersen 80:20, rho 1.2", q_peak=7.25),
     "KA2D": System("KA2D", 2, (0.65, 0.35), 1.2, _KA_TT_SIGMA, _KA_LJ_SIGMA, _KA_LJ_EPS,
                    "Kob-Andersen 65:35 in 2D, rho 1.2"),
     "ABM2D": System("ABM2D", 2, (0.5, 0.5), 1.2,
                     ((5 / 6, 1.0), (1.0, 7 / 6)), ((5 / 6, 1.0), (1.0, 7 / 6)),
                     ((1.0, 1.0), (1.0, 1.0)),
-                    "additive binary mixture 50:50, rho 1.2"),
+                    "additive binary mixture 50:50, rho 1.2", potential="lj/smooth/linear"),
 }
 
 FRACTION_TOL = 0.03

@@ -17,16 +17,40 @@ import numpy as np
 
 from glassviz.errors import InputError
 
+_MOMENT_KEY = {1: "propensity", 2: "propensity2"}
 
-def replica_displacements(snapshot, time: float | None = None) -> np.ndarray:
-    """(R, N, d) displacement of every particle in every replica at the stored ``time``."""
+
+def ensemble_frame(snapshot, time: float | None):
+    """(ensemble, k): the snapshot's ensemble and the index of the stored ``time``."""
     ens = snapshot.ensemble
     if ens is None:
-        raise InputError(snapshot.source, "holds no isoconfigurational ensemble, so no ground-truth propensity")
+        raise InputError(snapshot.source, "holds no isoconfigurational ensemble, so no ground-truth dynamics")
     k = ens.time_index(time, source=snapshot.source)
     if np.isnan(ens.times[k]) and time is not None:
         raise InputError(snapshot.source, "the stored time is unknown; read it without --time")
+    return ens, k
+
+
+def replica_displacements(snapshot, time: float | None = None) -> np.ndarray:
+    """(R, N, d) displacement of every particle in every replica at the stored ``time``."""
+    ens, k = ensemble_frame(snapshot, time)
+    if ens.positions is None:
+        raise InputError(snapshot.source, "stores ensemble averages only, not the replicas' positions")
     return ens.positions[k] - ens.initial[None]
+
+
+def displacement_moments(dr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Moments 1 and 2 of |dr| over replicas: ((N,), (N,)) from dr of shape (R, N, d)."""
+    sq = np.einsum("rnd,rnd->rn", dr, dr)
+    return np.sqrt(sq).mean(axis=0), sq.mean(axis=0)
+
+
+def stored_average(snapshot, name: str, time: float | None) -> np.ndarray | None:
+    """(N,) a per-particle average stored in the file at ``time``, or None when not stored."""
+    ens, k = ensemble_frame(snapshot, time)
+    if name in ens.averages:
+        return np.asarray(ens.averages[name][k], dtype=np.float64)
+    return None
 
 
 def propensity(snapshot, time: float | None = None, moment: int = 1) -> np.ndarray:
@@ -40,6 +64,10 @@ def propensity(snapshot, time: float | None = None, moment: int = 1) -> np.ndarr
     """
     if moment not in (1, 2):
         raise ValueError(f"moment must be 1 or 2, got {moment}")
-    dr = replica_displacements(snapshot, time)
-    sq = np.einsum("rnd,rnd->rn", dr, dr)
-    return (np.sqrt(sq) if moment == 1 else sq).mean(axis=0)
+    ens, _ = ensemble_frame(snapshot, time)
+    if ens.positions is None:
+        stored = stored_average(snapshot, _MOMENT_KEY[moment], time)
+        if stored is None:
+            raise InputError(snapshot.source, f"stores no propensity of moment {moment}")
+        return stored
+    return displacement_moments(replica_displacements(snapshot, time))[moment - 1]

@@ -39,6 +39,7 @@ register(Format("extxyz", "glassviz.io.extxyz", (".extxyz", ".xyz"), "extended X
 register(Format("gsd", "glassviz.io.gsd_file", (".gsd",), "HOOMD-blue GSD"))
 register(Format("deepmind", "glassviz.io.deepmind", (".pickle", ".pkl"), "DeepMind glassy_dynamics pickle"))
 register(Format("botan", "glassviz.io.botan", (".npz",), "pyg_botan / GlassBench npz"))
+register(Format("glassviz", "glassviz.io.dataset", (".npz",), "glassviz dataset npz (glassviz simulate)"))
 
 
 def _sniff(path: str) -> str | None:
@@ -50,7 +51,9 @@ def _sniff(path: str) -> str | None:
     if head.startswith(b"GSD"):
         return "gsd"
     if head.startswith(b"PK"):
-        return "botan"
+        from glassviz.io.dataset import is_dataset
+
+        return "glassviz" if is_dataset(path) else "botan"
     if head[:1] == b"\x80":
         return "deepmind"
     first = stripped.split(b"\n", 1)[0].strip()
@@ -75,7 +78,7 @@ def detect_format(path, format: str | None = None) -> Format:
     sniffed = _sniff(path)
     ext = os.path.splitext(path)[1].lower()
     by_ext = [f for f in FORMATS.values() if ext in f.extensions]
-    if sniffed and (not by_ext or sniffed not in [f.name for f in by_ext] or ext == ".xyz"):
+    if sniffed:
         return FORMATS[sniffed]
     if by_ext:
         return by_ext[0]
