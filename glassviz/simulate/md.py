@@ -60,6 +60,17 @@ class MDState:
         return cls(*(np.asarray(arrays[prefix + k]) for k in ("x", "image", "v", "types", "h")))
 
 
+def fold(h: np.ndarray, x: np.ndarray, image: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Positions folded into [0, L) and image flags that keep ``x + image * L`` unchanged."""
+    L = np.diag(h)
+    shift = np.floor(x / L).astype(np.int64)
+    x = x - shift * L
+    over = x >= L
+    x[over] -= np.broadcast_to(L, x.shape)[over]
+    shift += over
+    return x, shift if image is None else np.asarray(image, dtype=np.int64) + shift
+
+
 def box_for(system, n: int) -> np.ndarray:
     """(d, d) cubic/square box matrix at the system's number density."""
     length = (n / system.density) ** (1.0 / system.dim)
@@ -154,13 +165,7 @@ class MD:
         n, d = x.shape
         # LAMMPS folds stray coordinates into the box without touching the image flags it is
         # given, so fold here and carry the shift into the images
-        L = np.diag(self.h)
-        shift = np.floor(x / L).astype(np.int64)
-        x = x - shift * L
-        over = x >= L
-        x[over] -= np.broadcast_to(L, x.shape)[over]
-        shift += over
-        image = shift if image is None else np.asarray(image, dtype=np.int64) + shift
+        x, image = fold(self.h, x, image)
         x3 = np.zeros((n, 3))
         x3[:, :d] = x
         v3 = np.zeros((n, 3))
@@ -230,6 +235,7 @@ class MD:
         image = self._gather("image", 0).astype(np.int64)
         v = self._gather("v", 1)
         types = np.ctypeslib.as_array(self.lmp.gather_atoms("type", 0, 1)).astype(np.int64).copy()
+        x, image = fold(self.h, x, image)  # LAMMPS re-wraps only when it rebuilds neighbour lists
         return MDState(x=x, image=image, v=v, types=types, h=self.h.copy())
 
     def unwrapped(self) -> np.ndarray:

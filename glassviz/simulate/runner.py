@@ -233,13 +233,15 @@ class Simulation:
         }
         return card
 
-    def _write_card(self, complete: bool) -> None:
+    def _write_card(self, complete: bool) -> dict:
         version = next((t.get("lammps_version") for t in self.tau.values()), None)
+        card = self.card(complete, version)
         tmp = self._path(CARD + ".tmp")
         with open(tmp, "w") as fh:
-            json.dump(self.card(complete, version), fh, indent=1)
+            json.dump(card, fh, indent=1)
             fh.write("\n")
         os.replace(tmp, self._path(CARD))
+        return card
 
     # -- outputs -----------------------------------------------------------------------------
     def _meta(self, k: int, chain: int, j: int, temperature: float, protocol: str) -> dict:
@@ -417,12 +419,10 @@ class Simulation:
                             f.cancel()
                         pool.shutdown(wait=True, cancel_futures=True)
                         progress.close()
-                        return self.card(False)
+                        return self._write_card(complete=False)
         progress.update(done_count, force=True)
         progress.close()
-        complete = all(self.config_done(k) for k in range(p.configs))
-        self._write_card(complete=complete)
-        return self.card(complete)
+        return self._write_card(complete=all(self.config_done(k) for k in range(p.configs)))
 
     def _update_cost(self, progress: Progress) -> None:
         """Work left, in MD steps, for the ETA (known once every chain has its tau_alpha)."""
