@@ -87,12 +87,39 @@ def _propensity(ctx):
     return propensity(ctx.snapshot, ctx.time, moment=1)
 
 
+def _propensity2(ctx):
+    from glassviz.dynamics import propensity
+
+    return propensity(ctx.snapshot, ctx.time, moment=2)
+
+
+def _cage_propensity(ctx):
+    from glassviz.dynamics import cage_propensity
+
+    return cage_propensity(ctx.snapshot, ctx.time)
+
+
+def _bond_breakage(ctx):
+    from glassviz.dynamics import bond_breakage
+
+    from glassviz.systems import get_system
+
+    lj_sigma = None if ctx.system is None else np.asarray(get_system(ctx.system).lj_sigma)
+    return bond_breakage(ctx.snapshot, ctx.time, lj_sigma=lj_sigma)
+
+
 register(FieldSpec("voronoi_volume", "Voronoi cell volume (area in 2D), Υ", _voronoi_volume, "sigma^d"))
 register(FieldSpec("coordination", "number of Voronoi neighbours", _coordination))
 register(FieldSpec("tong_tanaka", "Tong-Tanaka bond-angle order Θ", _tong_tanaka, "rad"))
 register(FieldSpec("compactness", "Tong-Tanaka tetrahedral compactness Ω", _compactness, dims=(3,)))
 register(FieldSpec("propensity", "dynamic propensity <|Δr|> over the isoconfigurational ensemble",
                    _propensity, "sigma", needs_ensemble=True))
+register(FieldSpec("propensity2", "<|Δr|^2> over the isoconfigurational ensemble", _propensity2, "sigma^2",
+                   needs_ensemble=True))
+register(FieldSpec("cage_propensity", "cage-relative propensity <|Δr - <Δr>_Voronoi neighbours|>",
+                   _cage_propensity, "sigma", needs_ensemble=True))
+register(FieldSpec("bond_breakage", "mean fraction of initial bonds broken (Yamamoto-Onuki, A1 1.1, A2 1.5)",
+                   _bond_breakage, needs_ensemble=True))
 
 
 def available(snapshot) -> list[str]:
