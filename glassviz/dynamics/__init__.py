@@ -3,7 +3,7 @@
 from glassviz.dynamics.cage import cage_propensity, cage_relative
 from glassviz.dynamics.pairs import bond_breakage, pair_distance_change
 from glassviz.dynamics.propensity import propensity, replica_displacements
-from glassviz.dynamics.scattering import self_intermediate_scattering, tau_alpha
+from glassviz.dynamics.scattering import ensemble_scattering, self_intermediate_scattering, tau_alpha
 
 __all__ = ["propensity", "replica_displacements", "cage_propensity", "cage_relative", "pair_distance_change",
-           "bond_breakage", "self_intermediate_scattering", "tau_alpha"]
+           "bond_breakage", "self_intermediate_scattering", "ensemble_scattering", "tau_alpha"]

@@ -42,3 +42,28 @@ def crossing_time(times: np.ndarray, values: np.ndarray, level: float = float(np
 def tau_alpha(times: np.ndarray, fs: np.ndarray) -> float:
     """tau_alpha: F_s(q, tau_alpha) = 1/e (see :func:`crossing_time`)."""
     return crossing_time(times, fs, float(np.exp(-1.0)))
+
+
+def ensemble_scattering(snapshot, q: float | None = None, species=0) -> tuple[np.ndarray, np.ndarray]:
+    """F_s(q, t) at the stored times of an isoconfigurational ensemble: the mean over replicas
+    and over the particles of ``species`` (default A).  Needs the replicas' positions.
+
+    ``q`` defaults to the recognised system's conventional value (KA3D 7.25), else the first
+    peak of S(q) of the snapshot.  Returns (times (T,), F_s (T,)).
+    """
+    from glassviz.dynamics.propensity import replica_displacements
+    from glassviz.snapshot import species_mask
+
+    if q is None:
+        system = snapshot.system()
+        if system is not None and system.q_peak is not None:
+            q = system.q_peak
+        else:
+            from glassviz.structure.structure_factor import StructureFactor
+
+            q = StructureFactor(species=species).compute(snapshot).peak
+    mask = species_mask(snapshot, species)
+    times = np.asarray(snapshot.ensemble.times, dtype=np.float64)
+    fs = np.array([self_intermediate_scattering(replica_displacements(snapshot, t)[:, mask], q).mean()
+                   for t in times])
+    return times, fs

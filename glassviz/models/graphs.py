@@ -1,0 +1,66 @@
+"""The periodic radius graph shared by every graph model (NT-GNN, BOTAN, attention).
+
+Edges are ordered pairs (sender s, receiver r) with minimum-image distance |r_r - r_s| < cutoff,
+both directions of every pair, plus one self-edge per particle when ``self_edges`` (the
+DeepMind NT-GNN needs them: dropping them destroys its predictions, see
+``../shared/data/PROVENANCE.md``).  The edge feature is the float64 minimum-image vector
+pos[receiver] - pos[sender], cast to float32 for the networks.  Edges are sorted by receiver.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class RadiusGraph:
+    """Shapes: ``senders``, ``receivers`` (E,) int64; ``vectors`` (E, d) float32
+    (pos[receiver] - pos[sender]); ``n`` nodes; ``cutoff``; ``self_edges``."""
+
+    senders: np.ndarray
+    receivers: np.ndarray
+    vectors: np.ndarray
+    n: int
+    cutoff: float
+    self_edges: bool
+
+    @property
+    def n_edges(self) -> int:
+        return len(self.senders)
+
+    def subgraph(self, keep: np.ndarray) -> tuple["RadiusGraph", np.ndarray]:
+        """The graph induced on the nodes ``keep`` (bool (N,) or indices); returns it and the
+        (K,) original indices of its nodes."""
+        idx = np.flatnonzero(keep) if np.asarray(keep).dtype == bool else np.asarray(keep)
+        new = np.full(self.n, -1, dtype=np.int64)
+        new[idx] = np.arange(len(idx))
+        e = (new[self.senders] >= 0) & (new[self.receivers] >= 0)
+        return RadiusGraph(new[self.senders[e]], new[self.receivers[e]], self.vectors[e], len(idx), self.cutoff,
+                           self.self_edges), idx
+
+
+def radius_graph(snapshot, cutoff: float = 2.0, self_edges: bool = True,
+                 positions: np.ndarray | None = None) -> RadiusGraph:
+    """Periodic radius graph of ``snapshot`` (or of other ``positions`` in its box).
+
+    The cutoff must be below half the shortest box height, so that every pair has one image.
+    """
+    from glassviz.errors import InputError
+    from glassviz.snapshot import minimum_image
+    from glassviz.structure.neighbours import pairs_within
+
+    if cutoff >= 0.5 * snapshot.heights.min():
+        raise InputError(snapshot.source, f"box too small for a graph cutoff of {cutoff:g} "
+                         f"(shortest box height {snapshot.heights.min():.4g} must exceed {2 * cutoff:g})")
+    snap = snapshot if positions is None else snapshot.with_positions(positions)
+    i, j, _ = pairs_within(snap, cutoff)
+    vec = minimum_image(snap.h, snap.positions[j] - snap.positions[i])
+    n = snap.n
+    send = np.concatenate([i, j] + ([np.arange(n)] if self_edges else []))
+    recv = np.concatenate([j, i] + ([np.arange(n)] if self_edges else []))
+    vectors = np.concatenate([vec, -vec] + ([np.zeros((n, snap.dim))] if self_edges else []))
+    order = np.lexsort((send, recv))
+    return RadiusGraph(send[order].astype(np.int64), recv[order].astype(np.int64),
+                       vectors[order].astype(np.float32), n, float(cutoff), self_edges)

@@ -1,0 +1,95 @@
+"""Node-targeting graph network (NT-GNN) of Bapst et al., Nat. Phys. 16, 448 (2020).
+
+Encode-process-decode on the periodic radius graph (cutoff 2.0, self-edges included):
+
+    h0 = MLP_n(x_i)              x_i = species as float (0 = A, 1 = B)        1 -> 64 -> 64
+    e0 = MLP_e(r_r - r_s)        edge vector                                   3 -> 64 -> 64
+    repeat 7 times, from (h, e) = (h0, e0), with shared weights:
+        e' = MLP_E([e, e0 | hc_r | hc_s]),  hc = [h, h0]                      384 -> 64 -> 64
+        h' = MLP_N([sum_{edges into i} e' | hc_i])                             192 -> 64 -> 64
+    p_i = MLP_D(h_i)                                                          64 -> 64 -> 64 -> 1
+
+ReLU after every layer of the encoder and core MLPs, between the decoder's layers, none on
+its output (the DeepMind Sonnet/graph_nets graph, ``../shared/data/PROVENANCE.md``).
+
+Speed: the first layer of MLP_E is applied in pieces, W [e, e0, h_r, h_s] =
+W_e e + W_0 e0 + (W_r h)[r] + (W_s h)[s] (node-sized products are gathered, not edge-sized
+ones computed, and W_0 e0 is the same at every step), which gives the same numbers as the
+concatenated layer up to float32 rounding.
+
+Shapes:
+    species (N,) int, vectors (E, d) float32, senders/receivers (E,) int64 -> (N,) float32
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+
+def mlp(sizes: list[int], activate_final: bool) -> nn.Sequential:
+    layers: list[nn.Module] = []
+    for k in range(len(sizes) - 1):
+        layers.append(nn.Linear(sizes[k], sizes[k + 1]))
+        if k < len(sizes) - 2 or activate_final:
+            layers.append(nn.ReLU())
+    return nn.Sequential(*layers)
+
+
+class NTGNN(nn.Module):
+    """NT-GNN; ``forward(species, vectors, senders, receivers)`` -> per-node prediction."""
+
+    arch = "ntgnn"
+
+    def __init__(self, dim: int = 3, hidden: int = 64, steps: int = 7):
+        super().__init__()
+        self.dim, self.hidden, self.steps = dim, hidden, steps
+        self.node_encoder = mlp([1, hidden, hidden], True)
+        self.edge_encoder = mlp([dim, hidden, hidden], True)
+        self.edge_core = mlp([6 * hidden, hidden, hidden], True)
+        self.node_core = mlp([3 * hidden, hidden, hidden], True)
+        self.decoder = mlp([hidden, hidden, hidden, 1], False)
+
+    def config(self) -> dict:
+        return {"dim": self.dim, "hidden": self.hidden, "steps": self.steps}
+
+    def node_embeddings(self, species, vectors, senders, receivers) -> torch.Tensor:
+        """(N, hidden) node states after the core (what the decoder reads)."""
+        hdim = self.hidden
+        x = species.to(vectors.dtype).unsqueeze(1)
+        h0 = self.node_encoder(x)
+        e0 = self.edge_encoder(vectors)
+        first, rest = self.edge_core[0], self.edge_core[1:]
+        w = first.weight  # (64, 384): columns [e | e0 | h_r | h0_r | h_s | h0_s]
+        w_e, w_e0 = w[:, :hdim], w[:, hdim:2 * hdim]
+        w_r, w_s = w[:, 2 * hdim:4 * hdim], w[:, 4 * hdim:6 * hdim]
+        # the same at every step: W_0 e0 + b, and the encoded halves of the node products
+        base = torch.addmm(first.bias, e0, w_e0.t())
+        r0 = h0 @ w_r[:, hdim:].t()
+        s0 = h0 @ w_s[:, hdim:].t()
+        h, e = h0, e0
+        n = h0.shape[0]
+        for _ in range(self.steps):
+            r = h @ w_r[:, :hdim].t() + r0
+            s = h @ w_s[:, :hdim].t() + s0
+            pre = torch.addmm(base, e, w_e.t())
+            pre = pre + r.index_select(0, receivers) + s.index_select(0, senders)
+            e = rest(torch.relu(pre))
+            agg = torch.zeros(n, hdim, dtype=e.dtype, device=e.device).index_add_(0, receivers, e)
+            h = self.node_core(torch.cat([agg, h, h0], dim=1))
+        return h
+
+    def forward(self, species, vectors, senders, receivers) -> torch.Tensor:
+        return self.decoder(self.node_embeddings(species, vectors, senders, receivers)).squeeze(1)
+
+    def forward_literal(self, species, vectors, senders, receivers) -> torch.Tensor:
+        """The same network with the concatenations written out (reference for tests)."""
+        x = species.to(vectors.dtype).unsqueeze(1)
+        h0, e0 = self.node_encoder(x), self.edge_encoder(vectors)
+        h, e = h0, e0
+        for _ in range(self.steps):
+            hc = torch.cat([h, h0], 1)
+            e = self.edge_core(torch.cat([e, e0, hc[receivers], hc[senders]], 1))
+            agg = torch.zeros(h.shape[0], self.hidden, dtype=e.dtype).index_add_(0, receivers, e)
+            h = self.node_core(torch.cat([agg, hc], 1))
+        return self.decoder(h).squeeze(1)
