@@ -86,7 +86,145 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("-o", "--output", required=True, help="output directory")
     m.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     m.set_defaults(run=run_simulate)
+
+    ms = sub.add_parser("models", help="list and import models").add_subparsers(dest="models_command", metavar="ACTION")
+    ms.required = True
+    ml = ms.add_parser("list", help="the bundled and user models")
+    ml.add_argument("--json", action="store_true", help="print the model cards as JSON")
+    ml.set_defaults(run=run_models_list)
+    mi = ms.add_parser("import", help="convert a published checkpoint into a glassviz model",
+                       description="deepmind PREFIX: a DeepMind glassy_dynamics TensorFlow checkpoint (PREFIX.index + "
+                                   "PREFIX.data-*), read without TensorFlow; botan FILE.pth: pyg_botan weights.")
+    mi.add_argument("source", choices=("deepmind", "botan"))
+    mi.add_argument("path", help="checkpoint prefix (deepmind) or .pth file (botan)")
+    mi.add_argument("--name", required=True, help="name of the new model")
+    mi.add_argument("--temperature", type=float, default=None,
+                    help="temperature the weights were trained at (deepmind default: from the name, t044 = 0.44)")
+    mi.add_argument("--time", type=float, default=None,
+                    help="time horizon the weights predict (deepmind default: from the name, s09 at T 0.44 = 0.132)")
+    mi.add_argument("--system", default="KA3D", help="system the weights were trained on (default KA3D)")
+    mi.set_defaults(run=run_models_import)
+
+    pr = sub.add_parser("predict", help="per-particle predictions of a model for a snapshot")
+    pr.add_argument("snapshot")
+    pr.add_argument("--model", required=True)
+    pr.add_argument("--frame", type=int, default=None)
+    pr.add_argument("--format", default=None)
+    pr.add_argument("-o", "--output", default=None, help="table (.csv, .parquet, .extxyz); none = CSV on stdout")
+    pr.add_argument("--edges", default=None, help="BOTAN: also write the edge predictions (sender, receiver, value) "
+                                                  "as CSV here")
+    pr.set_defaults(run=run_predict)
+
+    ev = sub.add_parser("evaluate", help="Pearson correlation (type A) of a model against stored ground truth")
+    ev.add_argument("--model", required=True)
+    ev.add_argument("data", nargs="+", help="files holding isoconfigurational ensembles")
+    ev.add_argument("--time", type=float, default=None, help="time of the ground truth (default: the model's time)")
+    ev.add_argument("--json", action="store_true")
+    ev.set_defaults(run=run_evaluate)
     return p
+
+
+def run_models_list(args) -> int:
+    import json
+
+    from glassviz.models.store import list_cards
+
+    cards = list_cards()
+    if args.json:
+        keys = ("name", "kind", "arch", "system", "dim", "temperature", "time", "classes", "source", "metrics",
+                "origin")
+        print(json.dumps([{k: c.get(k) for k in keys} for c in cards], indent=1))
+        return 0
+    if not cards:
+        print("no models installed (bundled: pretrained/; user: $GLASSVIZ_HOME/models)")
+    for c in cards:
+        what = f"T={c.get('temperature')} t={c.get('time')}" if c["kind"] == "propensity" else \
+            f"classes {', '.join(map(str, c.get('classes') or []))}"
+        print(f"{c['name']:28s} {c['arch']:9s} {c.get('system') or '-':6s} {what}  [{c['origin']}]")
+    return 0
+
+
+def run_models_import(args) -> int:
+    from glassviz.models.store import check_name, save_model
+    from glassviz.systems import get_system
+
+    check_name(args.name)
+    system = get_system(args.system)
+    if args.source == "deepmind":
+        from glassviz.models.importers.deepmind import import_ntgnn
+
+        model, defaults = import_ntgnn(args.path)
+        source = ("DeepMind glassy_dynamics checkpoint (Bapst et al., Nat. Phys. 16, 448 (2020)), "
+                  f"imported from {os.path.basename(args.path)}")
+        graph = {"cutoff": 2.0, "self_edges": True}
+    else:
+        from glassviz.models.importers.botan import import_botan
+
+        model = import_botan(args.path)
+        defaults = {"temperature": None, "time": None}
+        source = f"pyg_botan weights (Shiba et al., JCP 158, 084503 (2023)), imported from {os.path.basename(args.path)}"
+        graph = {"cutoff": 2.0, "self_edges": False}
+    card = {"name": args.name, "kind": "propensity", "system": system.name, "dim": system.dim,
+            "temperature": args.temperature if args.temperature is not None else defaults["temperature"],
+            "time": args.time if args.time is not None else defaults["time"],
+            "source": source, "licence": "Apache-2.0", "graph": graph, "metrics": {},
+            "training": {"imported_from": os.path.abspath(args.path)}}
+    path = save_model(model, card)
+    print(f"glassviz: imported {args.source} model {args.name!r} (T={card['temperature']}, t={card['time']}) "
+          f"into {path}", file=sys.stderr)
+    return 0
+
+
+def run_predict(args) -> int:
+    import glassviz
+    from glassviz.errors import GlassvizError
+    from glassviz.io.tables import write_table
+    from glassviz.models.inference import predict
+    from glassviz.models.store import load_model
+
+    snap = glassviz.load(args.snapshot, frame=args.frame, format=args.format)
+    model, card = load_model(args.model)
+    pred = predict(model, card, [snap])[0]
+    write_table(snap, {f"propensity@{args.model}": pred.nodes}, args.output)
+    if args.edges:
+        if pred.edges is None:
+            raise GlassvizError(f"model {args.model!r} ({card['arch']}) predicts no edges")
+        import pandas as pd
+
+        from glassviz.io.tables import write_frame
+
+        g = pred.graph
+        write_frame(pd.DataFrame({"sender_id": snap.ids[g.senders], "receiver_id": snap.ids[g.receivers],
+                                        f"edge_change@{args.model}": pred.edges}), args.edges)
+    return 0
+
+
+def run_evaluate(args) -> int:
+    import json
+
+    import glassviz
+    from glassviz.dynamics import propensity
+    from glassviz.models.inference import pearson_a, predict
+    from glassviz.models.store import load_model
+
+    model, card = load_model(args.model)
+    time = args.time if args.time is not None else card.get("time")
+    rows = []
+    for path in args.data:
+        snap = glassviz.load(path)
+        truth = propensity(snap, time)
+        pred = predict(model, card, [snap])[0]
+        rows.append({"file": path, "pearson": pearson_a(pred.nodes, truth, snap.species),
+                     "n_a": int((snap.species == 0).sum())})
+    result = {"model": args.model, "time": time, "files": rows,
+              "mean": float(np.mean([r["pearson"] for r in rows]))}
+    if args.json:
+        print(json.dumps(result, indent=1))
+    else:
+        for r in rows:
+            print(f"{r['pearson']:.4f}  {r['file']}")
+        print(f"{result['mean']:.4f}  mean over {len(rows)} files (type A, t = {time})")
+    return 0
 
 
 def run_simulate(args) -> int:

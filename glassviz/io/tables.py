@@ -36,18 +36,24 @@ def particle_table(snapshot, fields: dict):
 
 def write_table(snapshot, fields: dict, path: str | None) -> None:
     """Write the table to ``path`` (format from the extension; None or '-' = CSV on stdout)."""
-    table = particle_table(snapshot, fields)
+    write_frame(particle_table(snapshot, fields), path, extxyz=lambda: extxyz_text(snapshot, fields))
+
+
+def write_frame(table, path: str | None, extxyz=None) -> None:
+    """Write a DataFrame as CSV/Parquet (or extxyz via the ``extxyz`` text callback) to ``path``;
+    None or '-' = CSV on stdout.  Written under a temporary name and renamed, so a failure never
+    leaves half a file over the user's."""
     if path in (None, "-"):
         table.to_csv(sys.stdout, index=False, float_format="%.10g")
         return
     ext = os.path.splitext(path)[1].lower()
-    if ext not in TABLE_FORMATS:
+    allowed = [e for e in TABLE_FORMATS if e != ".extxyz" or extxyz is not None]
+    if ext not in allowed:
         raise GlassvizError(f"{path}: unknown output extension {ext or 'none'!r}; use one of "
-                            f"{', '.join(TABLE_FORMATS)} or '-' for CSV on stdout")
+                            f"{', '.join(allowed)} or '-' for CSV on stdout")
     parent = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(parent):
         raise GlassvizError(f"{path}: output directory {parent} does not exist")
-    # write to a temporary name first, so a failure never leaves half a file over the user's
     tmp = path + ".part"
     try:
         if ext == ".csv":
@@ -56,7 +62,7 @@ def write_table(snapshot, fields: dict, path: str | None) -> None:
             table.to_parquet(tmp, index=False)
         else:
             with open(tmp, "w") as fh:
-                fh.write(extxyz_text(snapshot, fields))
+                fh.write(extxyz())
         os.replace(tmp, path)
     except OSError as exc:
         raise GlassvizError(f"{path}: cannot write ({exc.strerror or exc})") from None

@@ -1,0 +1,81 @@
+"""BOTAN, the bond-targeting network of Shiba et al., J. Chem. Phys. 158, 084503 (2023).
+
+As in the public pyg_botan ``model.py`` (hidden 64, 7 shared message-passing steps):
+
+    h0 = MLP_n(x_i)            x_i = species as float                        1 -> 64 -> 64
+    e0 = MLP_e(r_d - r_s)      directed edges with |r| < 2.0, no self-edges  3 -> 64 -> 64
+    repeat 7 times from (h, e) = (h0, e0):
+        e' = MLP_E([h_s, h_d, e, e0])                                        256 -> 64 -> 64
+        h' = MLP_N([h, h0, sum_{edges into i} e'])                           192 -> 64 -> 64
+    node output  p_i  = MLP_D(h_i);  edge output  Delta_sd = MLP_D(e_sd)    64 -> 64 -> 64 -> 1
+
+ReLU after both layers of every two-layer MLP; the shared decoder has ReLU after its first two
+layers only.  Trained on p * MSE(nodes) + (1 - p) * MSE(edges) (p = 0.4 in the paper); the
+edge target is the pair-distance change (``glassviz.dynamics.pairs``).
+
+The first edge layer is applied in pieces (W_s h)[s] + (W_d h)[d] + W_e e + W_0 e0, W_0 e0
+computed once.
+
+Shapes:
+    species (N,) int, vectors (E, d) float32, senders/receivers (E,) int64
+    -> nodes (N,) float32, edges (E,) float32
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from glassviz.models.ntgnn import mlp
+
+
+class BOTAN(nn.Module):
+    """BOTAN; ``forward(...)`` -> (node prediction (N,), edge prediction (E,))."""
+
+    arch = "botan"
+
+    def __init__(self, dim: int = 3, hidden: int = 64, steps: int = 7):
+        super().__init__()
+        self.dim, self.hidden, self.steps = dim, hidden, steps
+        self.node_encoder = mlp([1, hidden, hidden], True)
+        self.edge_encoder = mlp([dim, hidden, hidden], True)
+        self.edge_core = mlp([4 * hidden, hidden, hidden], True)
+        self.node_core = mlp([3 * hidden, hidden, hidden], True)
+        self.decoder = mlp([hidden, hidden, hidden, 1], False)
+
+    def config(self) -> dict:
+        return {"dim": self.dim, "hidden": self.hidden, "steps": self.steps}
+
+    def embeddings(self, species, vectors, senders, receivers):
+        """(N, hidden) node and (E, hidden) edge states after the core."""
+        hd = self.hidden
+        h0 = self.node_encoder(species.to(vectors.dtype).unsqueeze(1))
+        e0 = self.edge_encoder(vectors)
+        first, rest = self.edge_core[0], self.edge_core[1:]
+        w = first.weight  # (64, 256): columns [h_s | h_d | e | e0]
+        w_s, w_d, w_e, w_0 = w[:, :hd], w[:, hd:2 * hd], w[:, 2 * hd:3 * hd], w[:, 3 * hd:]
+        base = torch.addmm(first.bias, e0, w_0.t())
+        h, e = h0, e0
+        n = h0.shape[0]
+        for _ in range(self.steps):
+            pre = torch.addmm(base, e, w_e.t())
+            pre = pre + (h @ w_s.t()).index_select(0, senders) + (h @ w_d.t()).index_select(0, receivers)
+            e = rest(torch.relu(pre))
+            agg = torch.zeros(n, hd, dtype=e.dtype, device=e.device).index_add_(0, receivers, e)
+            h = self.node_core(torch.cat([h, h0, agg], dim=1))
+        return h, e
+
+    def forward(self, species, vectors, senders, receivers):
+        h, e = self.embeddings(species, vectors, senders, receivers)
+        return self.decoder(h).squeeze(1), self.decoder(e).squeeze(1)
+
+    def forward_literal(self, species, vectors, senders, receivers):
+        """The same network with the concatenations written out (reference for tests)."""
+        h0 = self.node_encoder(species.to(vectors.dtype).unsqueeze(1))
+        e0 = self.edge_encoder(vectors)
+        h, e = h0, e0
+        for _ in range(self.steps):
+            e = self.edge_core(torch.cat([h[senders], h[receivers], e, e0], 1))
+            agg = torch.zeros(h.shape[0], self.hidden, dtype=e.dtype).index_add_(0, receivers, e)
+            h = self.node_core(torch.cat([h, h0, agg], 1))
+        return self.decoder(h).squeeze(1), self.decoder(e).squeeze(1)
