@@ -1,0 +1,1 @@
+"""Training loops, datasets and evaluation for the glassviz models."""

@@ -1,0 +1,245 @@
+"""Training the propensity networks (NT-GNN, BOTAN) on isoconfigurational data.
+
+Protocol (Bapst et al. 2020; Shiba et al. 2023): Adam, learning rate 1e-4, gradient norm
+clipped at 1, one configuration per step, a random element of the cubic group (the 48
+rotations/reflections that map the periodic box onto itself) applied to the edge vectors of
+every training graph.  Losses: NT-GNN, MSE of the propensity on type-A particles; BOTAN,
+p MSE(nodes) + (1 - p) MSE(edges) over all particles and pairs (p = 0.4 in the paper; p = 0
+pre-trains on edges).  The validation split (never the test split) picks the best epoch by
+the mean per-configuration Pearson correlation on type-A particles and stops training after
+``patience`` epochs without improvement.  Every epoch ends with a checkpoint, so an
+interrupted run resumes where it stopped.
+
+Configurations are split into train/validation/test by file, reproducibly from the seed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import time as _time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from glassviz.errors import GlassvizError
+from glassviz.models.graphs import RadiusGraph, radius_graph
+
+
+@dataclass
+class Sample:
+    """One training configuration: ``species`` (N,), ``graph``, ``node_target`` (N,),
+    ``edge_target`` (E,) aligned with the graph's edges (None when not used), ``source``."""
+
+    species: np.ndarray
+    graph: RadiusGraph
+    node_target: np.ndarray
+    edge_target: np.ndarray | None
+    source: str
+
+
+def cubic_group(dim: int = 3) -> np.ndarray:
+    """(48, 3, 3) (or (8, 2, 2) in 2D) signed permutation matrices."""
+    mats = []
+    for perm in itertools.permutations(range(dim)):
+        for signs in itertools.product((1.0, -1.0), repeat=dim):
+            m = np.zeros((dim, dim))
+            m[np.arange(dim), perm] = signs
+            mats.append(m)
+    return np.array(mats, dtype=np.float32)
+
+
+def edge_targets(graph: RadiusGraph, pairs: np.ndarray, change: np.ndarray) -> np.ndarray:
+    """Pair values (pairs i < j) spread onto the graph's directed edges (self-edges: 0)."""
+    n = graph.n
+    lo = np.minimum(graph.senders, graph.receivers)
+    hi = np.maximum(graph.senders, graph.receivers)
+    key = lo * n + hi
+    pkey = pairs[:, 0].astype(np.int64) * n + pairs[:, 1]
+    order = np.argsort(pkey)
+    pos = np.searchsorted(pkey[order], key)
+    pos = np.minimum(pos, len(pkey) - 1)
+    ok = pkey[order][pos] == key
+    out = np.zeros(graph.n_edges, dtype=np.float32)
+    out[ok] = change[order[pos[ok]]]
+    missing = (~ok) & (graph.senders != graph.receivers)
+    if missing.any():
+        raise GlassvizError(f"{missing.sum()} graph edges have no stored pair-distance change "
+                            "(the data's edge cutoff is smaller than the graph's)")
+    return out
+
+
+def load_samples(paths, time: float | None, arch: str, cutoff: float = 2.0, with_edges: bool = False) -> list[Sample]:
+    """Samples from data files holding isoconfigurational ensembles at ``time``."""
+    import glassviz
+    from glassviz.dynamics import pair_distance_change, propensity
+
+    out = []
+    for path in paths:
+        snap = glassviz.load(path)
+        target = propensity(snap, time).astype(np.float32)
+        graph = radius_graph(snap, cutoff, self_edges=(arch == "ntgnn"))
+        et = None
+        if with_edges:
+            pairs, change = pair_distance_change(snap, time, cutoff)
+            et = edge_targets(graph, pairs, change)
+        out.append(Sample(snap.species.astype(np.int64), graph, target, et, os.fspath(path)))
+    return out
+
+
+def split_files(paths, val_frac: float = 0.1, test_frac: float = 0.1, seed: int = 0) -> dict[str, list[str]]:
+    """Reproducible split of files into train / validation / test."""
+    paths = sorted(map(os.fspath, paths))
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(paths))
+    n_test = int(round(test_frac * len(paths)))
+    n_val = max(1, int(round(val_frac * len(paths)))) if len(paths) > 2 else 0
+    test = [paths[k] for k in sorted(order[:n_test])]
+    val = [paths[k] for k in sorted(order[n_test:n_test + n_val])]
+    train = [paths[k] for k in sorted(order[n_test + n_val:])]
+    if not train or not val:
+        raise GlassvizError(f"need at least 3 configurations to train with a validation split, got {len(paths)}")
+    return {"train": train, "val": val, "test": test}
+
+
+def pearson(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+@dataclass
+class TrainSettings:
+    arch: str
+    time: float | None
+    epochs: int = 200
+    patience: int = 20
+    lr: float = 1e-4
+    clip: float = 1.0
+    p_node: float = 0.4
+    seed: int = 0
+    augment: bool = True
+    extra: dict = field(default_factory=dict)
+
+
+class Trainer:
+    """Train ``model`` on ``train`` samples with early stopping on ``val``; checkpoints in
+    ``workdir`` (``state.pt``: model, optimiser, epoch, best; ``log.jsonl``: one line per epoch)."""
+
+    def __init__(self, model, settings: TrainSettings, train: list[Sample], val: list[Sample], workdir: str,
+                 progress=print):
+        import torch
+
+        self.torch = torch
+        self.model = model
+        self.s = settings
+        self.train, self.val = train, val
+        self.workdir = workdir
+        os.makedirs(workdir, exist_ok=True)
+        self.opt = torch.optim.Adam(model.parameters(), lr=settings.lr, eps=1e-8)
+        self.group = torch.from_numpy(cubic_group(model.dim))
+        self.progress = progress
+        self.epoch = 0
+        self.best = {"score": -np.inf, "epoch": -1, "state": None}
+        self.log: list[dict] = []
+
+    # -- checkpoints ---------------------------------------------------------------------------
+    @property
+    def _state_path(self):
+        return os.path.join(self.workdir, "state.pt")
+
+    def _save(self):
+        torch = self.torch
+        state = {"model": self.model.state_dict(), "opt": self.opt.state_dict(), "epoch": self.epoch,
+                 "best_score": float(self.best["score"]), "best_epoch": self.best["epoch"],
+                 "best_state": self.best["state"], "log": json.dumps(self.log)}
+        torch.save(state, self._state_path + ".tmp")
+        os.replace(self._state_path + ".tmp", self._state_path)
+
+    def resume(self) -> bool:
+        if not os.path.exists(self._state_path):
+            return False
+        state = self.torch.load(self._state_path, weights_only=True, map_location="cpu")
+        self.model.load_state_dict(state["model"])
+        self.opt.load_state_dict(state["opt"])
+        self.epoch = int(state["epoch"])
+        self.best = {"score": float(state["best_score"]), "epoch": int(state["best_epoch"]),
+                     "state": state["best_state"]}
+        self.log = json.loads(state["log"])
+        return True
+
+    # -- one step ------------------------------------------------------------------------------
+    def _tensors(self, sample: Sample, rotation=None):
+        torch = self.torch
+        vec = torch.from_numpy(sample.graph.vectors)
+        if rotation is not None:
+            vec = vec @ rotation.T
+        return (torch.from_numpy(sample.species), vec, torch.from_numpy(sample.graph.senders),
+                torch.from_numpy(sample.graph.receivers))
+
+    def _loss(self, sample: Sample, out):
+        torch = self.torch
+        target = torch.from_numpy(sample.node_target)
+        if self.s.arch == "ntgnn":
+            a = torch.from_numpy(sample.species == 0)
+            return torch.mean((out[a] - target[a]) ** 2)
+        nodes, edges = out
+        loss = self.s.p_node * torch.mean((nodes - target) ** 2)
+        if sample.edge_target is not None and self.s.p_node < 1:
+            loss = loss + (1 - self.s.p_node) * torch.mean((edges - torch.from_numpy(sample.edge_target)) ** 2)
+        return loss
+
+    def evaluate(self, samples: list[Sample]) -> dict:
+        """Mean per-configuration Pearson (type A nodes; BOTAN also A-A edges with r < 1.35)."""
+        torch = self.torch
+        self.model.eval()
+        nodes, edges = [], []
+        with torch.inference_mode():
+            for s in samples:
+                out = self.model(*self._tensors(s))
+                pn = (out[0] if isinstance(out, tuple) else out).numpy()
+                a = s.species == 0
+                nodes.append(pearson(pn[a], s.node_target[a]))
+                if isinstance(out, tuple) and s.edge_target is not None:
+                    g = s.graph
+                    r = np.linalg.norm(g.vectors, axis=1)
+                    keep = (s.species[g.senders] == 0) & (s.species[g.receivers] == 0) & (r < 1.35) & (g.senders < g.receivers)
+                    edges.append(pearson(out[1].numpy()[keep], s.edge_target[keep]))
+        res = {"pearson": float(np.mean(nodes)), "pearson_std": float(np.std(nodes)), "n": len(samples)}
+        if edges:
+            res["edge_pearson"] = float(np.mean(edges))
+        return res
+
+    def fit(self) -> dict:
+        torch = self.torch
+        self.resume()
+        while self.epoch < self.s.epochs and self.epoch - self.best["epoch"] <= self.s.patience:
+            t0 = _time.monotonic()
+            self.model.train()
+            rng = np.random.default_rng([self.s.seed, self.epoch])
+            losses = []
+            for k in rng.permutation(len(self.train)):
+                rot = self.group[rng.integers(len(self.group))] if self.s.augment else None
+                self.opt.zero_grad()
+                loss = self._loss(self.train[k], self.model(*self._tensors(self.train[k], rot)))
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.s.clip)
+                self.opt.step()
+                losses.append(loss.item())
+            val = self.evaluate(self.val)
+            self.epoch += 1
+            if val["pearson"] > self.best["score"]:
+                self.best = {"score": val["pearson"], "epoch": self.epoch,
+                             "state": {k: v.detach().clone() for k, v in self.model.state_dict().items()}}
+            entry = {"epoch": self.epoch, "loss": float(np.mean(losses)), **{f"val_{k}": v for k, v in val.items()},
+                     "seconds": round(_time.monotonic() - t0, 2)}
+            self.log.append(entry)
+            with open(os.path.join(self.workdir, "log.jsonl"), "a") as fh:
+                fh.write(json.dumps(entry) + "\n")
+            self._save()
+            self.progress(f"epoch {self.epoch}: loss {entry['loss']:.4g}, validation Pearson {val['pearson']:.4f}"
+                          + (f", edges {val['edge_pearson']:.4f}" if "edge_pearson" in val else "")
+                          + f" (best {self.best['score']:.4f} at {self.best['epoch']})")
+        if self.best["state"] is not None:
+            self.model.load_state_dict(self.best["state"])
+        return {"best_epoch": self.best["epoch"], "epochs_run": self.epoch, "val_pearson": self.best["score"],
+                "log": self.log}
