@@ -1,0 +1,1 @@
+"""Explaining model predictions: shell ablation (Bapst et al.), Grad-CAM, attention."""
