@@ -7,7 +7,6 @@ and renamed to :class:`glassviz.models.botan.BOTAN` (``fcK`` -> Sequential index
 from __future__ import annotations
 
 import os
-import pickle
 
 from glassviz.errors import InputError
 
@@ -26,7 +25,7 @@ def import_botan(path):
         raise InputError(path, "no such file")
     try:
         raw = torch.load(path, weights_only=True, map_location="cpu")
-    except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError, OSError) as exc:
+    except Exception as exc:  # noqa: BLE001 - torch raises many types for a bad file
         raise InputError(path, f"not a loadable PyTorch state dict ({exc.__class__.__name__}: "
                          f"{str(exc).splitlines()[0][:120]})") from None
     if not isinstance(raw, dict):
