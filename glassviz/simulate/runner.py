@@ -307,6 +307,10 @@ class Simulation:
         p = self.plan
         os.makedirs(self.state_dir, exist_ok=True)
         self._check_card()
+        for d in (self.outdir, self.state_dir):  # half-written files of an interrupted run
+            for f in os.listdir(d):
+                if ".tmp" in f:
+                    os.remove(os.path.join(d, f))
         for c in range(p.chains):
             if os.path.exists(self._tau_path(c)):
                 with open(self._tau_path(c)) as fh:
