@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import torch
 from torch import nn
+from torch_geometric.utils import scatter
 
 from glassviz.models.ntgnn import mlp
 
@@ -61,7 +62,7 @@ class BOTAN(nn.Module):
             pre = torch.addmm(base, e, w_e.t())
             pre = pre + (h @ w_s.t()).index_select(0, senders) + (h @ w_d.t()).index_select(0, receivers)
             e = rest(torch.relu(pre))
-            agg = torch.zeros(n, hd, dtype=e.dtype, device=e.device).index_add_(0, receivers, e)
+            agg = scatter(e, receivers, dim=0, dim_size=n, reduce="sum")
             h = self.node_core(torch.cat([h, h0, agg], dim=1))
         return h, e
 

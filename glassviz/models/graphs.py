@@ -64,3 +64,14 @@ def radius_graph(snapshot, cutoff: float = 2.0, self_edges: bool = True,
     order = np.lexsort((send, recv))
     return RadiusGraph(send[order].astype(np.int64), recv[order].astype(np.int64),
                        vectors[order].astype(np.float32), n, float(cutoff), self_edges)
+
+
+def to_data(graph: RadiusGraph, species: np.ndarray):
+    """The graph as a PyTorch Geometric ``Data``: ``species`` (N,) int64, ``edge_index``
+    (2, E) [senders; receivers], ``edge_attr`` (E, d) float32 vectors."""
+    import torch
+    from torch_geometric.data import Data
+
+    return Data(species=torch.from_numpy(np.asarray(species, dtype=np.int64)),
+                edge_index=torch.from_numpy(np.stack([graph.senders, graph.receivers])),
+                edge_attr=torch.from_numpy(graph.vectors), num_nodes=graph.n)

@@ -1,4 +1,4 @@
-"""Running propensity models on snapshots: graphs, batching, device, evaluation.
+"""Running propensity models on snapshots: graphs, batching (PyTorch Geometric ``Batch``), device, evaluation.
 
 Many snapshots are predicted in one forward pass: their radius graphs are joined into one
 disconnected graph (node indices offset per snapshot), which is exact because messages only
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from glassviz.models.graphs import RadiusGraph, radius_graph
+from glassviz.models.graphs import RadiusGraph, radius_graph, to_data
 from glassviz.models.store import check_compatible
 
 
@@ -37,23 +37,21 @@ def graph_for(card: dict, snapshot, positions=None) -> RadiusGraph:
 
 
 def forward_graphs(model, species: list[np.ndarray], graphs: list[RadiusGraph]) -> list[tuple]:
-    """Run ``model`` once on the union of ``graphs``; per graph (nodes, edges or None)."""
+    """Run ``model`` once on the disjoint union of ``graphs`` (a PyG ``Batch``); per graph
+    (nodes, edges or None)."""
     import torch
+    from torch_geometric.data import Batch
 
     dev = next(model.parameters()).device
-    offsets = np.cumsum([0] + [g.n for g in graphs])
-    send = np.concatenate([g.senders + o for g, o in zip(graphs, offsets)])
-    recv = np.concatenate([g.receivers + o for g, o in zip(graphs, offsets)])
-    vec = np.concatenate([g.vectors for g in graphs])
-    spec = np.concatenate(species)
+    batch = Batch.from_data_list([to_data(g, s) for g, s in zip(graphs, species)]).to(dev)
     with torch.inference_mode():
-        out = model(torch.from_numpy(spec).to(dev), torch.from_numpy(vec).to(dev),
-                    torch.from_numpy(send).to(dev), torch.from_numpy(recv).to(dev))
+        out = model(batch.species, batch.edge_attr, batch.edge_index[0], batch.edge_index[1])
     nodes, edges = (out if isinstance(out, tuple) else (out, None))
     nodes = nodes.float().cpu().numpy()
     edges = None if edges is None else edges.float().cpu().numpy()
+    n_off = np.cumsum([0] + [g.n for g in graphs])
     e_off = np.cumsum([0] + [g.n_edges for g in graphs])
-    return [(nodes[offsets[k]:offsets[k + 1]], None if edges is None else edges[e_off[k]:e_off[k + 1]])
+    return [(nodes[n_off[k]:n_off[k + 1]], None if edges is None else edges[e_off[k]:e_off[k + 1]])
             for k in range(len(graphs))]
 
 

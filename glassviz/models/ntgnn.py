@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import torch
 from torch import nn
+from torch_geometric.utils import scatter
 
 
 def mlp(sizes: list[int], activate_final: bool) -> nn.Sequential:
@@ -75,7 +76,7 @@ class NTGNN(nn.Module):
             pre = torch.addmm(base, e, w_e.t())
             pre = pre + r.index_select(0, receivers) + s.index_select(0, senders)
             e = rest(torch.relu(pre))
-            agg = torch.zeros(n, hdim, dtype=e.dtype, device=e.device).index_add_(0, receivers, e)
+            agg = scatter(e, receivers, dim=0, dim_size=n, reduce="sum")
             h = self.node_core(torch.cat([agg, h, h0], dim=1))
         return h
 
