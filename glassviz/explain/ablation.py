@@ -55,18 +55,20 @@ class ShellAblation:
         self.graph = graph_for(card, snapshot)
         self.max_edges = max_edges_per_batch
 
-    def _run(self, species_list, graphs, particle_index_list):
+    def _run(self, species_list, graphs, particle_index_list, hops_list):
+        """Prediction for each variant's marked particle; the core only visits nodes within
+        reach of it (``hops``), which gives the marked particle's exact result."""
         from glassviz.models.inference import forward_graphs
 
         out, batch = [], []
         edges = 0
 
         def flush():
-            res = forward_graphs(self.model, [s for s, _, _ in batch], [g for _, g, _ in batch])
-            out.extend(float(nodes[p]) for (nodes, _), (_, _, p) in zip(res, batch))
+            res = forward_graphs(self.model, [b[0] for b in batch], [b[1] for b in batch], [b[3] for b in batch])
+            out.extend(float(nodes[b[2]]) for (nodes, _), b in zip(res, batch))
             batch.clear()
 
-        for item in zip(species_list, graphs, particle_index_list):
+        for item in zip(species_list, graphs, particle_index_list, hops_list):
             if batch and edges + item[1].n_edges > self.max_edges:
                 flush()
                 edges = 0
@@ -84,9 +86,10 @@ class ShellAblation:
         g, sp = self.graph, self.snapshot.species
         self.particle = particle
         self.shells = hop_shells(g, particle)
+        hops = np.where(self.shells < 0, np.iinfo(np.int32).max, self.shells)
         self.n = np.asarray(list(n_values), dtype=np.int64)
         self.delta = delta
-        self.full = self._run([sp], [g], [particle])[0]
+        self.full = self._run([sp], [g], [particle], [hops])[0]
         if progress:
             progress("full")
         self.keep = self.stretch = None
@@ -99,7 +102,7 @@ class ShellAblation:
                 idx_list.append(idx)
                 counts.append(len(idx))
             marked = [int(np.flatnonzero(idx == particle)[0]) for idx in idx_list]
-            self.keep = self._run([sp[idx] for idx in idx_list], subs, marked)
+            self.keep = self._run([sp[idx] for idx in idx_list], subs, marked, [hops[idx] for idx in idx_list])
             self.kept_counts = np.array(counts)
             if progress:
                 progress("keep")
@@ -112,7 +115,7 @@ class ShellAblation:
                 shift = np.where((self.shells > n)[:, None], delta * unit, 0.0)
                 vec = (g.vectors + (shift[g.receivers] - shift[g.senders])).astype(np.float32)
                 graphs.append(RadiusGraph(g.senders, g.receivers, vec, g.n, g.cutoff, g.self_edges))
-            self.stretch = self._run([sp] * len(graphs), graphs, [particle] * len(graphs))
+            self.stretch = self._run([sp] * len(graphs), graphs, [particle] * len(graphs), [hops] * len(graphs))
             if progress:
                 progress("stretch")
         return self

@@ -24,13 +24,11 @@ Shapes:
 from __future__ import annotations
 
 import torch
-from torch import nn
-from torch_geometric.utils import scatter
 
-from glassviz.models.ntgnn import mlp
+from glassviz.models.core import EncodeProcessDecode, mlp, take
 
 
-class BOTAN(nn.Module):
+class BOTAN(EncodeProcessDecode):
     """BOTAN; ``forward(...)`` -> (node prediction (N,), edge prediction (E,))."""
 
     arch = "botan"
@@ -47,27 +45,28 @@ class BOTAN(nn.Module):
     def config(self) -> dict:
         return {"dim": self.dim, "hidden": self.hidden, "steps": self.steps}
 
-    def embeddings(self, species, vectors, senders, receivers):
-        """(N, hidden) node and (E, hidden) edge states after the core."""
+    def _constants(self, h0, e0) -> dict:
         hd = self.hidden
-        h0 = self.node_encoder(species.to(vectors.dtype).unsqueeze(1))
-        e0 = self.edge_encoder(vectors)
-        first, rest = self.edge_core[0], self.edge_core[1:]
+        first = self.edge_core[0]
         w = first.weight  # (64, 256): columns [h_s | h_d | e | e0]
-        w_s, w_d, w_e, w_0 = w[:, :hd], w[:, hd:2 * hd], w[:, 2 * hd:3 * hd], w[:, 3 * hd:]
-        base = torch.addmm(first.bias, e0, w_0.t())
-        h, e = h0, e0
-        n = h0.shape[0]
-        for _ in range(self.steps):
-            pre = torch.addmm(base, e, w_e.t())
-            pre = pre + (h @ w_s.t()).index_select(0, senders) + (h @ w_d.t()).index_select(0, receivers)
-            e = rest(torch.relu(pre))
-            agg = scatter(e, receivers, dim=0, dim_size=n, reduce="sum")
-            h = self.node_core(torch.cat([h, h0, agg], dim=1))
-        return h, e
+        return {"w_s": w[:, :hd], "w_d": w[:, hd:2 * hd], "w_e": w[:, 2 * hd:3 * hd],
+                "base": torch.addmm(first.bias, e0, w[:, 3 * hd:].t())}
 
-    def forward(self, species, vectors, senders, receivers):
-        h, e = self.embeddings(species, vectors, senders, receivers)
+    def _edge(self, c, h, e, senders, receivers, eidx):
+        pre = torch.addmm(take(c["base"], eidx), take(e, eidx), c["w_e"].t())
+        pre = pre + (h @ c["w_s"].t()).index_select(0, take(senders, eidx)) \
+            + (h @ c["w_d"].t()).index_select(0, take(receivers, eidx))
+        return self.edge_core[1:](torch.relu(pre))
+
+    def _node(self, c, h, agg, nidx):
+        return self.node_core(torch.cat([take(h, nidx), take(c["h0"], nidx), take(agg, nidx)], dim=1))
+
+    def embeddings(self, species, vectors, senders, receivers, hops=None):
+        """(N, hidden) node and (E, hidden) edge states after the core."""
+        return self.core(species, vectors, senders, receivers, hops)
+
+    def forward(self, species, vectors, senders, receivers, hops=None):
+        h, e = self.embeddings(species, vectors, senders, receivers, hops)
         return self.decoder(h).squeeze(1), self.decoder(e).squeeze(1)
 
     def forward_literal(self, species, vectors, senders, receivers):

@@ -36,16 +36,20 @@ def graph_for(card: dict, snapshot, positions=None) -> RadiusGraph:
                         positions=positions)
 
 
-def forward_graphs(model, species: list[np.ndarray], graphs: list[RadiusGraph]) -> list[tuple]:
+def forward_graphs(model, species: list[np.ndarray], graphs: list[RadiusGraph], hops: list | None = None) -> list[tuple]:
     """Run ``model`` once on the disjoint union of ``graphs`` (a PyG ``Batch``); per graph
-    (nodes, edges or None)."""
+    (nodes, edges or None).  ``hops``: per graph (N,) hop distances to the nodes whose
+    predictions are wanted (only those are then exact; see :mod:`glassviz.models.core`)."""
     import torch
     from torch_geometric.data import Batch
 
     dev = next(model.parameters()).device
     batch = Batch.from_data_list([to_data(g, s) for g, s in zip(graphs, species)]).to(dev)
+    extra = {}
+    if hops is not None:
+        extra["hops"] = torch.from_numpy(np.concatenate(hops).astype(np.int64)).to(dev)
     with torch.inference_mode():
-        out = model(batch.species, batch.edge_attr, batch.edge_index[0], batch.edge_index[1])
+        out = model(batch.species, batch.edge_attr, batch.edge_index[0], batch.edge_index[1], **extra)
     nodes, edges = (out if isinstance(out, tuple) else (out, None))
     nodes = nodes.float().cpu().numpy()
     edges = None if edges is None else edges.float().cpu().numpy()

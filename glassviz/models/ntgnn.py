@@ -24,20 +24,11 @@ Shapes:
 from __future__ import annotations
 
 import torch
-from torch import nn
-from torch_geometric.utils import scatter
+
+from glassviz.models.core import EncodeProcessDecode, mlp, take
 
 
-def mlp(sizes: list[int], activate_final: bool) -> nn.Sequential:
-    layers: list[nn.Module] = []
-    for k in range(len(sizes) - 1):
-        layers.append(nn.Linear(sizes[k], sizes[k + 1]))
-        if k < len(sizes) - 2 or activate_final:
-            layers.append(nn.ReLU())
-    return nn.Sequential(*layers)
-
-
-class NTGNN(nn.Module):
+class NTGNN(EncodeProcessDecode):
     """NT-GNN; ``forward(species, vectors, senders, receivers)`` -> per-node prediction."""
 
     arch = "ntgnn"
@@ -54,34 +45,31 @@ class NTGNN(nn.Module):
     def config(self) -> dict:
         return {"dim": self.dim, "hidden": self.hidden, "steps": self.steps}
 
-    def node_embeddings(self, species, vectors, senders, receivers) -> torch.Tensor:
-        """(N, hidden) node states after the core (what the decoder reads)."""
-        hdim = self.hidden
-        x = species.to(vectors.dtype).unsqueeze(1)
-        h0 = self.node_encoder(x)
-        e0 = self.edge_encoder(vectors)
-        first, rest = self.edge_core[0], self.edge_core[1:]
+    def _constants(self, h0, e0) -> dict:
+        hd = self.hidden
+        first = self.edge_core[0]
         w = first.weight  # (64, 384): columns [e | e0 | h_r | h0_r | h_s | h0_s]
-        w_e, w_e0 = w[:, :hdim], w[:, hdim:2 * hdim]
-        w_r, w_s = w[:, 2 * hdim:4 * hdim], w[:, 4 * hdim:6 * hdim]
-        # the same at every step: W_0 e0 + b, and the encoded halves of the node products
-        base = torch.addmm(first.bias, e0, w_e0.t())
-        r0 = h0 @ w_r[:, hdim:].t()
-        s0 = h0 @ w_s[:, hdim:].t()
-        h, e = h0, e0
-        n = h0.shape[0]
-        for _ in range(self.steps):
-            r = h @ w_r[:, :hdim].t() + r0
-            s = h @ w_s[:, :hdim].t() + s0
-            pre = torch.addmm(base, e, w_e.t())
-            pre = pre + r.index_select(0, receivers) + s.index_select(0, senders)
-            e = rest(torch.relu(pre))
-            agg = scatter(e, receivers, dim=0, dim_size=n, reduce="sum")
-            h = self.node_core(torch.cat([agg, h, h0], dim=1))
-        return h
+        return {"w_e": w[:, :hd], "w_r": w[:, 2 * hd:3 * hd], "w_s": w[:, 4 * hd:5 * hd],
+                # the same at every step: W_0 e0 + b and the encoded halves of the node products
+                "base": torch.addmm(first.bias, e0, w[:, hd:2 * hd].t()),
+                "r0": h0 @ w[:, 3 * hd:4 * hd].t(), "s0": h0 @ w[:, 5 * hd:].t()}
 
-    def forward(self, species, vectors, senders, receivers) -> torch.Tensor:
-        return self.decoder(self.node_embeddings(species, vectors, senders, receivers)).squeeze(1)
+    def _edge(self, c, h, e, senders, receivers, eidx):
+        r = h @ c["w_r"].t() + c["r0"]
+        s = h @ c["w_s"].t() + c["s0"]
+        pre = torch.addmm(take(c["base"], eidx), take(e, eidx), c["w_e"].t())
+        pre = pre + r.index_select(0, take(receivers, eidx)) + s.index_select(0, take(senders, eidx))
+        return self.edge_core[1:](torch.relu(pre))
+
+    def _node(self, c, h, agg, nidx):
+        return self.node_core(torch.cat([take(agg, nidx), take(h, nidx), take(c["h0"], nidx)], dim=1))
+
+    def node_embeddings(self, species, vectors, senders, receivers, hops=None) -> torch.Tensor:
+        """(N, hidden) node states after the core (what the decoder reads)."""
+        return self.core(species, vectors, senders, receivers, hops)[0]
+
+    def forward(self, species, vectors, senders, receivers, hops=None) -> torch.Tensor:
+        return self.decoder(self.node_embeddings(species, vectors, senders, receivers, hops)).squeeze(1)
 
     def forward_literal(self, species, vectors, senders, receivers) -> torch.Tensor:
         """The same network with the concatenations written out (reference for tests)."""
