@@ -64,3 +64,23 @@ def test_full_keep_and_zero_stretch_equal_the_full_prediction(rng, cls):
     assert abs(moved.stretch[0] - ab.full) > 10 * tol and moved.stretch[2] == pytest.approx(ab.full, abs=1e-6)
     table = moved.table()
     assert list(table.columns) == ["n", "full", "stretch_delta_0.3", "shell_size"]
+
+
+def test_cli_ablate(rng, tmp_path, monkeypatch):
+    from glassviz.models.store import save_model
+    from tests.conftest import run_cli
+
+    monkeypatch.setenv("GLASSVIZ_HOME", str(tmp_path / "home"))
+    torch.manual_seed(3)
+    save_model(BOTAN(), dict(_card("botan"), name="b"))
+    snap = _ka3d(rng, 500)
+    from glassviz.io.tables import write_table
+
+    path = tmp_path / "s.extxyz"
+    write_table(snap, {}, str(path))
+    rc, out, err = run_cli("ablate", path, "--model", "b", "--particle", 7, "--max-shell", 3)
+    assert rc == 0, err
+    lines = out.strip().splitlines()
+    assert lines[0] == "n,full,keep,kept_particles,stretch_delta_0.1,shell_size" and len(lines) == 4
+    rc, _, err = run_cli("ablate", path, "--model", "b", "--particle", 99999)
+    assert rc == 2 and "no particle with id 99999" in err
