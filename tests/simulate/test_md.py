@@ -32,6 +32,7 @@ def test_nve_energy_drift_per_particle_per_1000_steps(name, temperature):
         energy.append(md.total_energy())
     md.close()
     drift = np.polyfit(steps, energy, 1)[0] * 1000
+    print(f"{name} T={temperature}: NVE energy drift {drift:.2e} per particle per 1000 steps")
     assert abs(drift) < 1e-4, drift
 
 
@@ -43,6 +44,7 @@ def test_nose_hoover_temperature_within_2_percent(name, temperature):
         md.run(20)
         temps.append(md.temperature())
     md.close()
+    print(f"{name}: mean T {np.mean(temps):.4f} for target {temperature} ({100 * (np.mean(temps) / temperature - 1):+.2f} %)")
     assert np.mean(temps) == pytest.approx(temperature, rel=0.02)
 
 
