@@ -53,7 +53,8 @@ def test_dataset(card_path, tmp_path):
         assert main(["fields", path, "--fields", "propensity", "--time", str(t), "-o", str(out), "-q"]) == 0
         col = np.loadtxt(out, delimiter=",", skiprows=1, usecols=2 + card["dim"])
         stored = snap.ensemble.averages["propensity"][times.index(t)]
-        assert np.allclose(col, stored, rtol=1e-7)
+        # files that keep the replicas recompute it from their float32 positions
+        assert np.allclose(col, stored, rtol=1e-7, atol=0 if snap.ensemble.positions is None else 2e-5)
         p = snap.ensemble.averages["propensity"]
         assert np.all(np.diff(p.mean(axis=1)) > 0)  # mean |dr| grows with t
         if snap.ensemble.positions is not None:  # demo files keep the replicas: averages agree
