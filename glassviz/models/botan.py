@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import torch
 
-from glassviz.models.core import EncodeProcessDecode, mlp, take
+from glassviz.models.core import EncodeProcessDecode, edge_mlp, mlp, take
 
 
 class BOTAN(EncodeProcessDecode):
@@ -53,10 +53,9 @@ class BOTAN(EncodeProcessDecode):
                 "base": torch.addmm(first.bias, e0, w[:, 3 * hd:].t())}
 
     def _edge(self, c, h, e, senders, receivers, eidx):
-        pre = torch.addmm(take(c["base"], eidx), take(e, eidx), c["w_e"].t())
-        pre = pre + (h @ c["w_s"].t()).index_select(0, take(senders, eidx)) \
-            + (h @ c["w_d"].t()).index_select(0, take(receivers, eidx))
-        return self.edge_core[1:](torch.relu(pre))
+        return edge_mlp(torch.mm(take(e, eidx), c["w_e"].t()),
+                        [take(c["base"], eidx), (h @ c["w_s"].t()).index_select(0, take(senders, eidx)),
+                         (h @ c["w_d"].t()).index_select(0, take(receivers, eidx))], self.edge_core)
 
     def _node(self, c, h, agg, nidx):
         return self.node_core(torch.cat([take(h, nidx), take(c["h0"], nidx), take(agg, nidx)], dim=1))

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import torch
 
-from glassviz.models.core import EncodeProcessDecode, mlp, take
+from glassviz.models.core import EncodeProcessDecode, edge_mlp, mlp, take
 
 
 class NTGNN(EncodeProcessDecode):
@@ -55,11 +55,11 @@ class NTGNN(EncodeProcessDecode):
                 "r0": h0 @ w[:, 3 * hd:4 * hd].t(), "s0": h0 @ w[:, 5 * hd:].t()}
 
     def _edge(self, c, h, e, senders, receivers, eidx):
-        r = h @ c["w_r"].t() + c["r0"]
-        s = h @ c["w_s"].t() + c["s0"]
-        pre = torch.addmm(take(c["base"], eidx), take(e, eidx), c["w_e"].t())
-        pre = pre + r.index_select(0, take(receivers, eidx)) + s.index_select(0, take(senders, eidx))
-        return self.edge_core[1:](torch.relu(pre))
+        r = torch.addmm(c["r0"], h, c["w_r"].t())
+        s = torch.addmm(c["s0"], h, c["w_s"].t())
+        return edge_mlp(torch.mm(take(e, eidx), c["w_e"].t()),
+                        [take(c["base"], eidx), r.index_select(0, take(receivers, eidx)),
+                         s.index_select(0, take(senders, eidx))], self.edge_core)
 
     def _node(self, c, h, agg, nidx):
         return self.node_core(torch.cat([take(agg, nidx), take(h, nidx), take(c["h0"], nidx)], dim=1))
