@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 
 from glassviz.dynamics.propensity import ensemble_frame, replica_displacements, stored_average
-from glassviz.errors import InputError
 
 
 def cage_relative(dr: np.ndarray, nlist) -> np.ndarray:
@@ -41,10 +40,7 @@ def cage_propensity(snapshot, time: float | None = None) -> np.ndarray:
     """(N,) replica average of |dr^CR| at the stored ``time``."""
     ens, _ = ensemble_frame(snapshot, time)
     if ens.positions is None:
-        stored = stored_average(snapshot, "cage_propensity", time)
-        if stored is None:
-            raise InputError(snapshot.source, "stores no cage-relative propensity")
-        return stored
+        return stored_average(snapshot, "cage_propensity", time, "cage-relative propensity")
     from glassviz.structure.neighbours import VoronoiNeighbours
 
     initial = snapshot.with_positions(ens.initial)

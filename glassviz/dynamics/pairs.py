@@ -95,10 +95,7 @@ def bond_breakage(snapshot, time: float | None = None, lj_sigma=None) -> np.ndar
     """
     ens, k = ensemble_frame(snapshot, time)
     if ens.positions is None:
-        stored = stored_average(snapshot, "bond_breakage", time)
-        if stored is None:
-            raise InputError(snapshot.source, "stores no bond breakage")
-        return stored
+        return stored_average(snapshot, "bond_breakage", time, "bond breakage")
     if lj_sigma is None:
         system = snapshot.system()
         if system is None:

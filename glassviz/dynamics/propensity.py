@@ -45,11 +45,14 @@ def displacement_moments(dr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.sqrt(sq).mean(axis=0), sq.mean(axis=0)
 
 
-def stored_average(snapshot, name: str, time: float | None) -> np.ndarray | None:
-    """(N,) a per-particle average stored in the file at ``time``, or None when not stored."""
+def stored_average(snapshot, name: str, time: float | None, what: str | None = None) -> np.ndarray | None:
+    """(N,) a per-particle average stored in the file at ``time``; when it is not stored, None,
+    or an error saying the file stores no ``what`` when ``what`` is given."""
     ens, k = ensemble_frame(snapshot, time)
     if name in ens.averages:
         return np.asarray(ens.averages[name][k], dtype=np.float64)
+    if what is not None:
+        raise InputError(snapshot.source, f"stores no {what}")
     return None
 
 
@@ -66,8 +69,5 @@ def propensity(snapshot, time: float | None = None, moment: int = 1) -> np.ndarr
         raise ValueError(f"moment must be 1 or 2, got {moment}")
     ens, _ = ensemble_frame(snapshot, time)
     if ens.positions is None:
-        stored = stored_average(snapshot, _MOMENT_KEY[moment], time)
-        if stored is None:
-            raise InputError(snapshot.source, f"stores no propensity of moment {moment}")
-        return stored
+        return stored_average(snapshot, _MOMENT_KEY[moment], time, f"propensity of moment {moment}")
     return displacement_moments(replica_displacements(snapshot, time))[moment - 1]

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import torch
 
-from glassviz.models.core import EncodeProcessDecode, edge_mlp, mlp, take
+from glassviz.models.core import EncodeProcessDecode, edge_mlp, take
 
 
 class BOTAN(EncodeProcessDecode):
@@ -33,17 +33,7 @@ class BOTAN(EncodeProcessDecode):
 
     arch = "botan"
 
-    def __init__(self, dim: int = 3, hidden: int = 64, steps: int = 7):
-        super().__init__()
-        self.dim, self.hidden, self.steps = dim, hidden, steps
-        self.node_encoder = mlp([1, hidden, hidden], True)
-        self.edge_encoder = mlp([dim, hidden, hidden], True)
-        self.edge_core = mlp([4 * hidden, hidden, hidden], True)
-        self.node_core = mlp([3 * hidden, hidden, hidden], True)
-        self.decoder = mlp([hidden, hidden, hidden, 1], False)
-
-    def config(self) -> dict:
-        return {"dim": self.dim, "hidden": self.hidden, "steps": self.steps}
+    EDGE_IN, NODE_IN = 4, 3
 
     def _constants(self, h0, e0) -> dict:
         hd = self.hidden

@@ -27,7 +27,24 @@ def mlp(sizes: list[int], activate_final: bool) -> nn.Sequential:
 
 
 class EncodeProcessDecode(nn.Module):
-    """Base class: subclasses define ``_constants``, ``_edge`` and ``_node``."""
+    """Base class: encoders, core MLPs and decoder of the given widths; subclasses set
+    ``EDGE_IN`` and ``NODE_IN`` (core input widths in units of ``hidden``) and define
+    ``_constants``, ``_edge`` and ``_node``."""
+
+    EDGE_IN: int
+    NODE_IN: int
+
+    def __init__(self, dim: int = 3, hidden: int = 64, steps: int = 7):
+        super().__init__()
+        self.dim, self.hidden, self.steps = dim, hidden, steps
+        self.node_encoder = mlp([1, hidden, hidden], True)
+        self.edge_encoder = mlp([dim, hidden, hidden], True)
+        self.edge_core = mlp([self.EDGE_IN * hidden, hidden, hidden], True)
+        self.node_core = mlp([self.NODE_IN * hidden, hidden, hidden], True)
+        self.decoder = mlp([hidden, hidden, hidden, 1], False)
+
+    def config(self) -> dict:
+        return {"dim": self.dim, "hidden": self.hidden, "steps": self.steps}
 
     def _constants(self, h0, e0) -> dict:
         raise NotImplementedError

@@ -70,6 +70,17 @@ def first_peak_q(system, state: MDState) -> float:
     return StructureFactor(q_max=12.0, bin_width=0.05, species=0).compute(snap).peak
 
 
+def _measure_tau(system, md: MD, tau_max: float, temperature: float, when: str):
+    """(q, tau_alpha, times, F_s) measured from now; an error when F_s never reaches 1/e."""
+    q = first_peak_q(system, md.state())
+    times, fs = measure_fs(md, q, tau_max)
+    tau = tau_alpha(times, fs)
+    if not np.isfinite(tau):
+        raise RuntimeError(f"F_s(q={q:.3g}, t) did not fall to 1/e within t = {tau_max:g} at "
+                           f"T = {temperature:g}{when}: raise --tau-max or the temperature")
+    return q, tau, times, fs
+
+
 def start_chain(system_name: str, n: int, temperature: float, seed: int, chain: int,
                 equilibration: float, min_equilibration: float, tau_max: float) -> dict:
     """A new equilibrated chain.  Returns the state arrays and the tau_alpha measurement."""
@@ -79,20 +90,10 @@ def start_chain(system_name: str, n: int, temperature: float, seed: int, chain: 
         rng = np.random.default_rng(derive_seed(seed, "velocities", chain))
         md.set_velocities(maxwell_boltzmann(rng, n, system.dim, temperature))
         md.integrator("nvt", temperature)
-        q0 = first_peak_q(system, md.state())
-        t0, f0 = measure_fs(md, q0, tau_max)
-        tau0 = tau_alpha(t0, f0)
-        if not np.isfinite(tau0):
-            raise RuntimeError(f"F_s(q={q0:.3g}, t) did not fall to 1/e within t = {tau_max:g} at "
-                               f"T = {temperature:g}: raise --tau-max or the temperature")
+        _, tau0, _, _ = _measure_tau(system, md, tau_max, temperature, "")
         t_eq = max(equilibration * tau0, min_equilibration)
         md.run(steps_for(t_eq))
-        q = first_peak_q(system, md.state())
-        times, fs = measure_fs(md, q, tau_max)
-        tau = tau_alpha(times, fs)
-        if not np.isfinite(tau):
-            raise RuntimeError(f"F_s(q={q:.3g}, t) did not fall to 1/e within t = {tau_max:g} at "
-                               f"T = {temperature:g} after equilibration")
+        q, tau, times, fs = _measure_tau(system, md, tau_max, temperature, " after equilibration")
         st = md.state()
         return {"state": st.arrays(), "tau_alpha": tau, "tau_first": tau0, "q": q, "equilibration_time": t_eq,
                 "fs_times": times.tolist(), "fs": fs.tolist(), "temperature_measured": md.temperature(),
