@@ -98,3 +98,24 @@ def test_derived_seeds_are_distinct_and_reproducible():
     seeds = {derive_seed(5, "replica", k, r) for k in range(20) for r in range(16)}
     assert len(seeds) == 320 and derive_seed(5, "replica", 3, 4) == derive_seed(5, "replica", 3, 4)
     assert all(1 <= s < 2**31 for s in seeds)
+
+
+def test_voronoi_works_after_lammps_in_the_same_process():
+    """Regression: opening LAMMPS before freud made freud's Voronoi segfault (symbol clash)."""
+    import subprocess
+    import sys
+
+    code = ("import numpy as np\n"
+            "from glassviz.simulate.engine import lammps_instance\n"
+            "lammps_instance().close()\n"
+            "from tests.helpers import make_snapshot\n"
+            "from glassviz.structure.neighbours import VoronoiNeighbours\n"
+            "rng = np.random.default_rng(0); L = (400 / 1.2) ** (1 / 3)\n"
+            "snap = make_snapshot(rng.uniform(0, L, (400, 3)), np.eye(3) * L)\n"
+            "print(VoronoiNeighbours().compute(snap).volumes.sum() / L ** 3)\n")
+    import os
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, timeout=120)
+    assert res.returncode == 0, f"exit {res.returncode}: {res.stderr[-500:]}"
+    assert abs(float(res.stdout.split()[-1]) - 1) < 1e-6
