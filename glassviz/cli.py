@@ -133,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--epochs", type=int, default=200)
     tr.add_argument("--patience", type=int, default=20, help="stop after this many epochs without a better validation score")
     tr.add_argument("--p-node", type=float, default=0.4, help="BOTAN node weight p in p MSE(nodes) + (1-p) MSE(edges)")
-    tr.add_argument("--init", default=None, help="start from a stored model (name) or pyg_botan weights (.pth)")
+    tr.add_argument("--init", default=None, help="start from a stored model (name), pyg_botan weights (.pth) or a DeepMind checkpoint (PREFIX)")
     tr.add_argument("--val-frac", type=float, default=0.1)
     tr.add_argument("--test-frac", type=float, default=0.1)
     tr.add_argument("--seed", type=int, default=0)
@@ -218,6 +218,10 @@ def run_train(args) -> int:
             from glassviz.models.importers.botan import import_botan
 
             model = import_botan(args.init)
+        elif os.path.exists(args.init + ".index"):
+            from glassviz.models.importers.deepmind import import_ntgnn
+
+            model, _ = import_ntgnn(args.init)
         else:
             model, _ = load_model(args.init)
         if model.arch != args.arch:

@@ -17,19 +17,22 @@ train() {  # NAME ARGS...
     cp "runs/$name/log.jsonl" "pretrained/logs/$name.jsonl"
 }
 
+# Starting points (the BOTAN protocol of Shiba et al.: edge pre-training, then node + edge
+# training; NT-GNN from the published DeepMind T = 0.44 network).  Both are Apache-2.0.
+BOTAN_EDGE=../shared/data/pyg_botan/initial_model/model1.pth
+DEEPMIND=../shared/data/deepmind_glassy_dynamics/t044_s09.ckpt
 lane1() {
-    train botan_ka3d_T0.64_t16.5 botan $KA --time 16.5 --epochs 50 --patience 12 --licence Apache-2.0
-    train botan_ka3d_T0.64_t8 botan $KA --time 8 --epochs 40 --patience 10 --licence Apache-2.0
-    train botan_ka3d_T0.64_t0.5 botan $KA --time 0.5 --epochs 40 --patience 10 --licence Apache-2.0
+    train botan_ka3d_T0.64_t16.5 botan $KA --time 16.5 --init $BOTAN_EDGE --epochs 30 --patience 8 --licence Apache-2.0
+    train botan_ka3d_T0.64_t8 botan $KA --time 8 --init $BOTAN_EDGE --epochs 20 --patience 6 --licence Apache-2.0
+    train botan_ka3d_T0.64_t0.5 botan $KA --time 0.5 --init $BOTAN_EDGE --epochs 15 --patience 5 --licence Apache-2.0
 }
 lane2() {
-    train ntgnn_ka3d_T0.64_t16.5 ntgnn $KA --time 16.5 --epochs 50 --patience 12 --licence Apache-2.0
-    # fine-tune of the pyg_botan edge-pretrained weights on the pyg_botan reference files (Apache-2.0):
-    # 7 train / 1 validation / 2 test files
-    train botan_ka3d_T0.44_t4120 botan $REF --time 4120 --init ../shared/data/pyg_botan/initial_model/model1.pth \
-        --val-frac 0.1 --test-frac 0.2 --epochs 40 --patience 10 --licence "Apache-2.0 (pyg_botan weights and data)"
-    train ntgnn_ka3d_T0.64_t8 ntgnn $KA --time 8 --epochs 40 --patience 10 --licence Apache-2.0
-    train ntgnn_ka3d_T0.64_t0.5 ntgnn $KA --time 0.5 --epochs 40 --patience 10 --licence Apache-2.0
+    train ntgnn_ka3d_T0.64_t16.5 ntgnn $KA --time 16.5 --init $DEEPMIND --epochs 30 --patience 8 --licence Apache-2.0
+    train ntgnn_ka3d_T0.64_t8 ntgnn $KA --time 8 --init $DEEPMIND --epochs 20 --patience 6 --licence Apache-2.0
+    train ntgnn_ka3d_T0.64_t0.5 ntgnn $KA --time 0.5 --init $DEEPMIND --epochs 15 --patience 5 --licence Apache-2.0
+    # fine-tune on the pyg_botan reference files: 7 train / 1 validation / 2 test files
+    train botan_ka3d_T0.44_t4120 botan $REF --time 4120 --init $BOTAN_EDGE --val-frac 0.1 --test-frac 0.2 \
+        --epochs 20 --patience 6 --licence "Apache-2.0 (pyg_botan weights and reference data)"
 }
 case "${1:-both}" in
     lane1) lane1 ;;
