@@ -5,7 +5,7 @@
 Prints, for NT-GNN and BOTAN (random weights: speed does not depend on them): the radius-graph
 build, the literal forward pass (concatenations written out, the baseline), the factored forward
 pass used by glassviz with its ratio to the baseline and the largest difference between the two,
-and one full two-mode shell ablation (n = 1..7).  On a machine with CUDA, the same on the GPU.
+the end-to-end prediction (graph + forward) and one full two-mode shell ablation (n = 1..7).  On a machine with CUDA, the same on the GPU.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ def main() -> None:
     from glassviz.explain.ablation import ShellAblation
     from glassviz.models.botan import BOTAN
     from glassviz.models.graphs import radius_graph
+    from glassviz.models.inference import predict
     from glassviz.models.ntgnn import NTGNN
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -79,6 +80,10 @@ def main() -> None:
                   f"factored {t_fast:.3f} s ({t_lit / t_fast:.2f}x), max |difference| {diff:.1e}")
             card = {"name": "bench", "arch": cls.arch, "kind": "propensity", "system": "KA3D", "dim": 3,
                     "graph": {"cutoff": 2.0, "self_edges": self_edges}}
+            if dev == "cpu":
+                t_pred = median_time(lambda: predict(model, card, [snap]), args.repeats)
+                print(f"{cls.arch:6s} {dev:4s} end to end (graph + forward, glassviz.models.inference.predict): "
+                      f"{t_pred:.3f} s")
             ab = ShellAblation(model, card, snap)
             t_ab = median_time(lambda: ab.compute(100, range(1, 8), ("keep", "stretch"), 0.1), max(1, args.repeats // 2))
             print(f"{cls.arch:6s} {dev:4s} shell ablation n = 1..7, keep + stretch: {t_ab:.2f} s")

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import torch
 
-from glassviz.models.core import EncodeProcessDecode, edge_mlp, take
+from glassviz.models.core import EncodeProcessDecode, take
 
 
 class BOTAN(EncodeProcessDecode):
@@ -42,10 +42,8 @@ class BOTAN(EncodeProcessDecode):
         return {"w_s": w[:, :hd], "w_d": w[:, hd:2 * hd], "w_e": w[:, 2 * hd:3 * hd],
                 "base": torch.addmm(first.bias, e0, w[:, 3 * hd:].t())}
 
-    def _edge(self, c, h, e, senders, receivers, eidx):
-        return edge_mlp(torch.mm(take(e, eidx), c["w_e"].t()),
-                        [take(c["base"], eidx), (h @ c["w_s"].t()).index_select(0, take(senders, eidx)),
-                         (h @ c["w_d"].t()).index_select(0, take(receivers, eidx))], self.edge_core)
+    def _node_products(self, c, h):
+        return h @ c["w_d"].t(), h @ c["w_s"].t()
 
     def _node(self, c, h, agg, nidx):
         return self.node_core(torch.cat([take(h, nidx), take(c["h0"], nidx), take(agg, nidx)], dim=1))

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import torch
 
-from glassviz.models.core import EncodeProcessDecode, edge_mlp, take
+from glassviz.models.core import EncodeProcessDecode, take
 
 
 class NTGNN(EncodeProcessDecode):
@@ -44,12 +44,8 @@ class NTGNN(EncodeProcessDecode):
                 "base": torch.addmm(first.bias, e0, w[:, hd:2 * hd].t()),
                 "r0": h0 @ w[:, 3 * hd:4 * hd].t(), "s0": h0 @ w[:, 5 * hd:].t()}
 
-    def _edge(self, c, h, e, senders, receivers, eidx):
-        r = torch.addmm(c["r0"], h, c["w_r"].t())
-        s = torch.addmm(c["s0"], h, c["w_s"].t())
-        return edge_mlp(torch.mm(take(e, eidx), c["w_e"].t()),
-                        [take(c["base"], eidx), r.index_select(0, take(receivers, eidx)),
-                         s.index_select(0, take(senders, eidx))], self.edge_core)
+    def _node_products(self, c, h):
+        return torch.addmm(c["r0"], h, c["w_r"].t()), torch.addmm(c["s0"], h, c["w_s"].t())
 
     def _node(self, c, h, agg, nidx):
         return self.node_core(torch.cat([take(agg, nidx), take(h, nidx), take(c["h0"], nidx)], dim=1))
