@@ -9,9 +9,12 @@ pos[receiver] - pos[sender], cast to float32 for the networks.  Edges are sorted
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
+
+from glassviz.errors import GlassvizError
 
 
 @dataclass
@@ -75,3 +78,45 @@ def to_data(graph: RadiusGraph, species: np.ndarray):
     return Data(species=torch.from_numpy(np.asarray(species, dtype=np.int64)),
                 edge_index=torch.from_numpy(np.stack([graph.senders, graph.receivers])),
                 edge_attr=torch.from_numpy(graph.vectors), num_nodes=graph.n)
+
+
+def cubic_group(dim: int = 3) -> np.ndarray:
+    """(48, 3, 3) (or (8, 2, 2) in 2D) signed permutation matrices: the rotations and
+    reflections that map a cubic (square) periodic box onto itself.  Rotating every edge vector
+    of a radius graph by one of them is the same as rotating the snapshot."""
+    mats = []
+    for perm in itertools.permutations(range(dim)):
+        for signs in itertools.product((1.0, -1.0), repeat=dim):
+            m = np.zeros((dim, dim))
+            m[np.arange(dim), perm] = signs
+            mats.append(m)
+    return np.array(mats, dtype=np.float32)
+
+
+def pair_values_on_edges(graph: RadiusGraph, pairs: np.ndarray, change: np.ndarray) -> np.ndarray:
+    """(E,) float32: values of pairs i < j ((P, 2), (P,)) on both of the graph's directed edges
+    of each pair (self-edges: 0).  Every non-self edge must have a pair value."""
+    n = graph.n
+    lo = np.minimum(graph.senders, graph.receivers)
+    hi = np.maximum(graph.senders, graph.receivers)
+    key = lo * n + hi
+    pkey = pairs[:, 0].astype(np.int64) * n + pairs[:, 1]
+    order = np.argsort(pkey)
+    pos = np.searchsorted(pkey[order], key)
+    pos = np.minimum(pos, len(pkey) - 1)
+    ok = pkey[order][pos] == key
+    out = np.zeros(graph.n_edges, dtype=np.float32)
+    out[ok] = change[order[pos[ok]]]
+    missing = (~ok) & (graph.senders != graph.receivers)
+    if missing.any():
+        raise GlassvizError(f"{missing.sum()} graph edges have no stored pair-distance change "
+                            "(the data's edge cutoff is smaller than the graph's)")
+    return out
+
+
+def aa_short_edges(graph: RadiusGraph, species: np.ndarray, r_max: float = 1.35) -> np.ndarray:
+    """(E,) bool: one directed edge (sender < receiver) per A-A pair closer than ``r_max``
+    (the pairs BOTAN's edge score is computed on: the first neighbour shell of A)."""
+    r = np.linalg.norm(graph.vectors, axis=1)
+    return ((species[graph.senders] == 0) & (species[graph.receivers] == 0) & (r < r_max)
+            & (graph.senders < graph.receivers))

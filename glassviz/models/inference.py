@@ -7,11 +7,12 @@ travel along edges.  CUDA is used when available, the CPU otherwise.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
-from glassviz.models.graphs import RadiusGraph, radius_graph, to_data
+from glassviz.models.graphs import RadiusGraph, aa_short_edges, cubic_group, radius_graph, to_data
 from glassviz.models.store import check_compatible
 
 
@@ -89,18 +90,38 @@ def pearson_a(prediction: np.ndarray, truth: np.ndarray, species: np.ndarray) ->
     return float(np.corrcoef(prediction[a], truth[a])[0, 1])
 
 
-def edge_pearson(pred: Prediction, snapshot, truth_pairs: np.ndarray, truth: np.ndarray, r_max: float = 1.35) -> float:
-    """BOTAN's edge score: Pearson over A-A pairs with r_ij(0) < r_max, pairs (i < j) matched to
-    the graph's directed edges (sender i, receiver j)."""
-    from glassviz.dynamics.pairs import pair_distances_in
+def edge_pearson(edges: np.ndarray, graph: RadiusGraph, species: np.ndarray, truth: np.ndarray,
+                 r_max: float = 1.35) -> float:
+    """BOTAN's edge score: Pearson between predicted and true pair-distance changes, both (E,)
+    on the graph's edges (``pair_values_on_edges``), over A-A pairs with r_ij(0) < r_max."""
+    keep = aa_short_edges(graph, species, r_max)
+    return float(np.corrcoef(edges[keep], truth[keep])[0, 1])
 
-    g = pred.graph
-    key = g.senders * g.n + g.receivers
-    order = np.argsort(key)
-    want = truth_pairs[:, 0].astype(np.int64) * g.n + truth_pairs[:, 1]
-    pos = np.searchsorted(key[order], want)
-    found = (pos < len(key)) & (key[order][np.minimum(pos, len(key) - 1)] == want)
-    r0 = pair_distances_in(snapshot.h, snapshot.positions, truth_pairs)
-    sp = snapshot.species
-    keep = found & (sp[truth_pairs[:, 0]] == 0) & (sp[truth_pairs[:, 1]] == 0) & (r0 < r_max)
-    return float(np.corrcoef(pred.edges[order[pos[keep]]], truth[keep])[0, 1])
+
+def rotation_spread(model, card: dict, snapshot) -> np.ndarray:
+    """(G, N) predictions for the snapshot turned by each element of the cubic group (48 in 3D,
+    8 in 2D; the identity is row 0).
+
+    The networks are not built invariant; they learn it from the random rotations/reflections
+    of training, so the spread of these rows measures how well they did.  The box must be cubic
+    (square) for the turned snapshot to be the same periodic system; the graph's edge vectors
+    are turned, which is the same thing.
+    """
+    import torch
+
+    h = snapshot.h
+    if not np.allclose(h, np.eye(snapshot.dim) * h[0, 0]):
+        from glassviz.errors import InputError
+
+        raise InputError(snapshot.source, "the rotation check needs a cubic (square) box")
+    check_compatible(card, snapshot)
+    model = model.to(device())
+    graph = graph_for(card, snapshot)
+    group = cubic_group(snapshot.dim)
+    ident = np.flatnonzero([np.allclose(m, np.eye(snapshot.dim)) for m in group])[0]
+    group = np.concatenate([group[ident:ident + 1], np.delete(group, ident, axis=0)])
+    rows = []
+    for m in group:
+        turned = dataclasses.replace(graph, vectors=(graph.vectors @ m.T).astype(np.float32))
+        rows.append(forward_graphs(model, [snapshot.species], [turned])[0][0])
+    return np.stack(rows)

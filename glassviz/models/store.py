@@ -139,6 +139,22 @@ def save_model(model, card: dict, directory: str | None = None) -> str:
     return base + ".json"
 
 
+def record_metrics(name: str, key: str, metrics: dict) -> str:
+    """Add ``metrics`` to the card of model ``name`` under ``metrics[key]`` (atomically)."""
+    _, path = locate(name)
+    with open(path) as fh:
+        card = json.load(fh)
+    card.setdefault("metrics", {})[key] = metrics
+    try:
+        with open(path + ".tmp", "w") as fh:
+            json.dump(card, fh, indent=1, sort_keys=True)
+            fh.write("\n")
+        os.replace(path + ".tmp", path)
+    except OSError as exc:
+        raise GlassvizError(f"cannot record metrics in {path}: {exc.strerror}") from None
+    return path
+
+
 def check_compatible(card: dict, snapshot) -> None:
     """Refuse a snapshot of another dimension or of another recognised system."""
     name = card.get("name")

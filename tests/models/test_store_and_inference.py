@@ -9,10 +9,10 @@ import torch
 import glassviz
 from glassviz.errors import GlassvizError, InputError
 from glassviz.models.botan import BOTAN
-from glassviz.models.inference import forward_graphs, predict
+from glassviz.models.inference import forward_graphs, predict, rotation_spread
 from glassviz.models.ntgnn import NTGNN
 from glassviz.models.store import list_cards, load_model, save_model, user_dir
-from glassviz.train.propensity import cubic_group
+from glassviz.models.graphs import cubic_group
 from tests.conftest import DEMO_GLASS, run_cli
 from tests.helpers import make_snapshot
 
@@ -81,6 +81,22 @@ def test_invariance_to_translation_and_relabelling(stored, rng, name):
     perm = rng.permutation(s.n)
     shuffled = s.take(perm)
     assert np.abs(predict(model, card, [shuffled])[0].nodes - base[perm]).max() < 1e-4
+
+
+@pytest.mark.parametrize("name", ["nt", "bo"])
+def test_rotation_spread_rows_are_turned_snapshots(stored, rng, name):
+    model, card = load_model(name)
+    s = _ka3d(rng, n=300)
+    rows = rotation_spread(model, card, s)
+    assert rows.shape == (48, s.n)
+    assert np.abs(rows[0] - predict(model, card, [s])[0].nodes).max() < 1e-5
+    # every row is the prediction for the snapshot actually turned (positions rotated about the
+    # box centre, then wrapped): the graph's vectors were turned the same way
+    for m in cubic_group(3)[::7]:
+        turned = predict(model, card, [s.with_positions(s.positions @ m.T)])[0].nodes
+        assert min(np.abs(turned - r).max() for r in rows) < 1e-4
+    # random weights are far from invariant: the check can see a difference
+    assert rows.std(axis=0).mean() > 0.05 * rows[0].std()
 
 
 def test_cubic_group():
