@@ -50,6 +50,9 @@ class FieldSpec:
 
 FIELDS: dict[str, FieldSpec] = {}
 MODEL_FIELDS: dict[str, Callable] = {}
+# where each KIND@MODEL field is registered, imported on first use (keeps torch out of the
+# plain-field path)
+MODEL_FIELD_MODULES = {"propensity": "glassviz.models.fields", "edge_change": "glassviz.models.fields"}
 
 
 def register(spec: FieldSpec) -> None:
@@ -132,8 +135,12 @@ def compute_field(ctx: FieldContext, name: str) -> np.ndarray:
     snap = ctx.snapshot
     if "@" in name:
         kind, model = name.split("@", 1)
+        if kind not in MODEL_FIELDS and kind in MODEL_FIELD_MODULES:
+            import importlib
+
+            importlib.import_module(MODEL_FIELD_MODULES[kind])
         if kind not in MODEL_FIELDS:
-            known = ", ".join(sorted(MODEL_FIELDS)) or "none installed yet"
+            known = ", ".join(sorted(set(MODEL_FIELDS) | set(MODEL_FIELD_MODULES)))
             raise GlassvizError(f"unknown model field {name!r} (model field kinds: {known})")
         values = MODEL_FIELDS[kind](ctx, model)
     else:

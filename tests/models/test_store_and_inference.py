@@ -150,3 +150,23 @@ def test_cli_import_list_predict(glassviz_home, tmp_path):
     assert rc == 0 and res["files"][0]["n_a"] == 3277 and abs(res["mean"]) < 0.5
     rc, _, err = run_cli("predict", DEMO_GLASS, "--model", "dm")
     assert rc == 2 and "is 2D but model 'dm' is for 3D" in err
+
+
+def test_model_fields(stored, rng):
+    from glassviz.fields import compute_fields
+
+    s = _ka3d(rng, n=300)
+    out = compute_fields(s, ["propensity@nt", "propensity@bo", "edge_change@bo"])
+    model, card = load_model("bo")
+    pred = predict(model, card, [s])[0]
+    assert np.allclose(out["propensity@bo"], pred.nodes)
+    g = pred.graph
+    for i in rng.choice(s.n, 5, replace=False):
+        into = g.receivers == i
+        assert np.isclose(out["edge_change@bo"][i], pred.edges[into].mean())
+    model, card = load_model("nt")
+    assert np.allclose(out["propensity@nt"], predict(model, card, [s])[0].nodes)
+    with pytest.raises(GlassvizError, match="needs a BOTAN model"):
+        compute_fields(s, ["edge_change@nt"])
+    with pytest.raises(GlassvizError, match="no model named"):
+        compute_fields(s, ["propensity@missing"])

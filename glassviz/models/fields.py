@@ -1,0 +1,51 @@
+"""Per-particle fields from propensity models, for ``glassviz fields``, the dashboard and tables.
+
+``propensity@MODEL``   the model's predicted propensity of every particle (the model's time).
+``edge_change@MODEL``  BOTAN only: the mean predicted pair-distance change Delta r_ij(t) over the
+                       pairs i belongs to in the model's graph (r_ij(0) < cutoff), i.e. over the
+                       directed edges received by i (each pair contributes once to each end).
+
+Both share one forward pass per snapshot and model (cached in the field context).
+Registered lazily by :mod:`glassviz.fields` so the plain-field path never imports torch.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from glassviz.errors import GlassvizError
+from glassviz.fields import register_model_field
+
+
+def prediction(ctx, name: str):
+    """The model's :class:`~glassviz.models.inference.Prediction` for ``ctx.snapshot`` (cached)."""
+    key = ("prediction", name)
+    if key not in ctx.cache:
+        from glassviz.models.inference import predict
+        from glassviz.models.store import load_model
+
+        model, card = load_model(name)
+        if card.get("kind") != "propensity":
+            raise GlassvizError(f"model {name!r} is a {card.get('kind')} model; propensity fields need a "
+                                "propensity model (NT-GNN or BOTAN)")
+        ctx.cache[key] = predict(model, card, [ctx.snapshot])[0]
+    return ctx.cache[key]
+
+
+def propensity_field(ctx, name: str) -> np.ndarray:
+    return prediction(ctx, name).nodes
+
+
+def edge_change_field(ctx, name: str) -> np.ndarray:
+    pred = prediction(ctx, name)
+    if pred.edges is None:
+        raise GlassvizError(f"model {name!r} predicts no pair-distance changes; edge_change@ needs a BOTAN model")
+    g = pred.graph
+    real = g.senders != g.receivers
+    sums = np.bincount(g.receivers[real], weights=pred.edges[real], minlength=g.n)
+    counts = np.bincount(g.receivers[real], minlength=g.n)
+    return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+
+
+register_model_field("propensity", propensity_field)
+register_model_field("edge_change", edge_change_field)
