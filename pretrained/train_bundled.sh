@@ -22,12 +22,20 @@ train() {  # NAME ARGS...
 BOTAN_EDGE=../shared/data/pyg_botan/initial_model/model1.pth
 DEEPMIND=../shared/data/deepmind_glassy_dynamics/t044_s09.ckpt
 lane1() {
-    train botan_ka3d_T0.64_t16.5 botan $KA --time 16.5 --init $BOTAN_EDGE --epochs 30 --patience 8 --licence Apache-2.0
+    train botan_ka3d_T0.64_t16.5 botan $KA --time 16.5 --init $BOTAN_EDGE --epochs 50 --patience 12 --licence Apache-2.0
     train botan_ka3d_T0.64_t8 botan $KA --time 8 --init $BOTAN_EDGE --epochs 20 --patience 6 --licence Apache-2.0
     train botan_ka3d_T0.64_t0.5 botan $KA --time 0.5 --init $BOTAN_EDGE --epochs 15 --patience 5 --licence Apache-2.0
 }
+# the t = 16.5 runs were first run with --epochs 30 --patience 8 and then resumed with these
+# settings (resuming is exact, so a fresh run of this script gives the same weights)
+lane3() {
+    train botan_ka3d_T0.64_t16.5 botan $KA --time 16.5 --init $BOTAN_EDGE --epochs 50 --patience 12 --licence Apache-2.0
+}
+lane4() {
+    train ntgnn_ka3d_T0.64_t16.5 ntgnn $KA --time 16.5 --init $DEEPMIND --epochs 45 --patience 12 --licence Apache-2.0
+}
 lane2() {
-    train ntgnn_ka3d_T0.64_t16.5 ntgnn $KA --time 16.5 --init $DEEPMIND --epochs 30 --patience 8 --licence Apache-2.0
+    train ntgnn_ka3d_T0.64_t16.5 ntgnn $KA --time 16.5 --init $DEEPMIND --epochs 45 --patience 12 --licence Apache-2.0
     train ntgnn_ka3d_T0.64_t8 ntgnn $KA --time 8 --init $DEEPMIND --epochs 20 --patience 6 --licence Apache-2.0
     train ntgnn_ka3d_T0.64_t0.5 ntgnn $KA --time 0.5 --init $DEEPMIND --epochs 15 --patience 5 --licence Apache-2.0
     # fine-tune on the pyg_botan reference files: 7 train / 1 validation / 2 test files
@@ -37,5 +45,7 @@ lane2() {
 case "${1:-both}" in
     lane1) lane1 ;;
     lane2) lane2 ;;
+    lane3) lane3 ;;
+    lane4) lane4 ;;
     both) lane1 & lane2 & wait ;;
 esac

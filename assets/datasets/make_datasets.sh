@@ -17,3 +17,5 @@ glassviz simulate ka3d --temperature 0.50 --n-particles 1000 --configs 100 --see
 # KA2D liquids at T_L = 0.8 and the glasses quenched from them to T_G = 0.05 (CNN classifier)
 glassviz simulate ka2d --temperature 0.8 --n-particles 2000 --configs 300 --quench-to 0.05 \
     --cooling-rate 5e-3 --hold-time 50 --seed 2000 -o $D/ka2d_T0.8_glass_T0.05
+# 48 more replicas for the 10 test configurations of ka3d_iso_T0.64 (scoring the bundled models)
+python assets/datasets/make_test64.py
