@@ -21,7 +21,7 @@ def main():
     print("Test data were never used for training or validation.  T = 0.64: the 10 test configurations")
     print("(N = 1000) of `assets/datasets/ka3d_iso_T0.64` with 64-replica averages")
     print("(`assets/datasets/ka3d_iso_T0.64_test64`; the 16-replica column is the same configurations with")
-    print("the training data's 16 replicas, whose noise caps any predictor at ~0.71 at t = 16.5).")
+    print("the training data's 16 replicas, whose noise caps any predictor at ~0.71 at t = 16.5; at 64 replicas the cap is 0.90).")
     print("Orientations: Pearson range over the 48 cubic rotations/reflections of each test snapshot, and")
     print("the per-particle spread of the prediction over them in units of its spread over particles.\n")
     print("| model | arch | T | t | start | epochs (best) | validation | test, 16 replicas | test, 64 replicas | edges (64) | orientations: Pearson range, spread | licence |")

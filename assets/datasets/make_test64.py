@@ -4,7 +4,7 @@ The 10 test configurations of ``ka3d_iso_T0.64`` (the split every bundled model 
 ``glassviz.train.propensity.split_files``) get 48 more NVE replicas each, for a 64-replica
 isoconfigurational average at t = 0.5, 8 and 16.5.  Why: with 16 replicas the noise of the
 average is about half the particle-to-particle variance of the propensity at t = 16.5, so even
-a perfect predictor would reach a Pearson of only ~0.71 against it; with 64 the ceiling is ~0.94
+a perfect predictor would reach a Pearson of only ~0.71 against it; with 64 the ceiling is 0.90
 and the measured Pearson is comparable to published values (which use 32+ replicas of N = 4096).
 
 The new replicas start from the stored float32 positions (the float64 chain states are not
