@@ -52,7 +52,7 @@ FIELDS: dict[str, FieldSpec] = {}
 MODEL_FIELDS: dict[str, Callable] = {}
 # where each KIND@MODEL field is registered, imported on first use (keeps torch out of the
 # plain-field path)
-MODEL_FIELD_MODULES = {"propensity": "glassviz.models.fields", "edge_change": "glassviz.models.fields"}
+MODEL_FIELD_MODULES = {kind: "glassviz.models.fields" for kind in ("propensity", "edge_change", "gradcam", "attention")}
 
 
 def register(spec: FieldSpec) -> None:

@@ -4,8 +4,12 @@
 ``edge_change@MODEL``  BOTAN only: the mean predicted pair-distance change Delta r_ij(t) over the
                        pairs i belongs to in the model's graph (r_ij(0) < cutoff), i.e. over the
                        directed edges received by i (each pair contributes once to each end).
+``gradcam@MODEL``      CNN classifiers: the Grad-CAM score Gamma_i of the ``glass`` class (of the
+                       predicted class for models without one), :mod:`glassviz.explain.gradcam`.
+``attention@MODEL``    attention classifiers: the attention a particle receives from its
+                       neighbours, :mod:`glassviz.explain.attention`.
 
-Both share one forward pass per snapshot and model (cached in the field context).
+The propensity fields share one forward pass per snapshot and model (cached in the field context).
 Registered lazily by :mod:`glassviz.fields` so the plain-field path never imports torch.
 """
 
@@ -47,5 +51,31 @@ def edge_change_field(ctx, name: str) -> np.ndarray:
     return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 
 
+def _classifier(name: str, arch: str):
+    from glassviz.models.store import load_model
+
+    model, card = load_model(name)
+    if card.get("arch") != arch:
+        want = "a CNN classifier" if arch == "cnn" else "an attention classifier"
+        raise GlassvizError(f"model {name!r} is a {card.get('arch')} model; this field needs {want}")
+    return model, card
+
+
+def gradcam_field(ctx, name: str) -> np.ndarray:
+    from glassviz.explain.gradcam import GradCAM
+
+    model, card = _classifier(name, "cnn")
+    return GradCAM(model, card).compute(ctx.snapshot).values
+
+
+def attention_field(ctx, name: str) -> np.ndarray:
+    from glassviz.explain.attention import Attention
+
+    model, card = _classifier(name, "attention")
+    return Attention(model, card).compute(ctx.snapshot).values
+
+
+register_model_field("gradcam", gradcam_field)
+register_model_field("attention", attention_field)
 register_model_field("propensity", propensity_field)
 register_model_field("edge_change", edge_change_field)

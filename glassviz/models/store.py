@@ -36,6 +36,8 @@ def user_dir() -> str:
 ARCHS = {  # architecture name -> "module:class", imported when a model of it is built
     "ntgnn": "glassviz.models.ntgnn:NTGNN",
     "botan": "glassviz.models.botan:BOTAN",
+    "cnn": "glassviz.models.cnn:OyamaCNN",
+    "attention": "glassviz.models.attention:AttentionClassifier",
 }
 
 
