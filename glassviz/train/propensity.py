@@ -15,15 +15,14 @@ Configurations are split into train/validation/test by file, reproducibly from t
 
 from __future__ import annotations
 
-import json
 import os
-import time as _time
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from glassviz.errors import GlassvizError
 from glassviz.models.graphs import RadiusGraph, cubic_group, pair_values_on_edges, radius_graph
+from glassviz.train.loop import EpochLoop
 
 
 @dataclass
@@ -90,51 +89,18 @@ class TrainSettings:
     extra: dict = field(default_factory=dict)
 
 
-class Trainer:
-    """Train ``model`` on ``train`` samples with early stopping on ``val``; checkpoints in
-    ``workdir`` (``state.pt``: model, optimiser, epoch, best; ``log.jsonl``: one line per epoch)."""
+class Trainer(EpochLoop):
+    """Train ``model`` on ``train`` samples with early stopping on the validation Pearson of
+    ``val``; checkpoints in ``workdir`` (:class:`glassviz.train.loop.EpochLoop`)."""
+
+    score_key = "pearson"
 
     def __init__(self, model, settings: TrainSettings, train: list[Sample], val: list[Sample], workdir: str,
                  progress=print):
-        import torch
-
-        self.torch = torch
-        self.model = model
+        super().__init__(model, workdir, settings.epochs, settings.patience, settings.lr, settings.seed, progress)
         self.s = settings
         self.train, self.val = train, val
-        self.workdir = workdir
-        os.makedirs(workdir, exist_ok=True)
-        self.opt = torch.optim.Adam(model.parameters(), lr=settings.lr, eps=1e-8)
-        self.group = torch.from_numpy(cubic_group(model.dim))
-        self.progress = progress
-        self.epoch = 0
-        self.best = {"score": -np.inf, "epoch": -1, "state": None}
-        self.log: list[dict] = []
-
-    # -- checkpoints ---------------------------------------------------------------------------
-    @property
-    def _state_path(self):
-        return os.path.join(self.workdir, "state.pt")
-
-    def _save(self):
-        torch = self.torch
-        state = {"model": self.model.state_dict(), "opt": self.opt.state_dict(), "epoch": self.epoch,
-                 "best_score": float(self.best["score"]), "best_epoch": self.best["epoch"],
-                 "best_state": self.best["state"], "log": json.dumps(self.log)}
-        torch.save(state, self._state_path + ".tmp")
-        os.replace(self._state_path + ".tmp", self._state_path)
-
-    def resume(self) -> bool:
-        if not os.path.exists(self._state_path):
-            return False
-        state = self.torch.load(self._state_path, weights_only=True, map_location="cpu")
-        self.model.load_state_dict(state["model"])
-        self.opt.load_state_dict(state["opt"])
-        self.epoch = int(state["epoch"])
-        self.best = {"score": float(state["best_score"]), "epoch": int(state["best_epoch"]),
-                     "state": state["best_state"]}
-        self.log = json.loads(state["log"])
-        return True
+        self.group = self.torch.from_numpy(cubic_group(model.dim))
 
     # -- one step ------------------------------------------------------------------------------
     def _tensors(self, sample: Sample, rotation=None):
@@ -188,42 +154,32 @@ class Trainer:
         edges = float(np.mean(np.concatenate([t.edge_target for t in self.train])))
         return self.s.p_node * nodes + (1 - self.s.p_node) * edges
 
-    def fit(self) -> dict:
-        torch = self.torch
-        if not self.resume() and self.s.init_output_bias:
+    def start(self) -> None:
+        if self.s.init_output_bias:
             # A fresh network outputs ~0 while propensities are ~0.2-0.5: with Adam at 1e-4 the
             # output bias alone needs thousands of steps to get there, and the structure is learnt
             # only afterwards.  Starting the bias at the best constant removes that plateau.
-            with torch.no_grad():
+            with self.torch.no_grad():
                 self.model.decoder[-1].bias.fill_(self.constant_prediction())
-        while self.epoch < self.s.epochs and self.epoch - self.best["epoch"] <= self.s.patience:
-            t0 = _time.monotonic()
-            self.model.train()
-            rng = np.random.default_rng([self.s.seed, self.epoch])
-            losses = []
-            for k in rng.permutation(len(self.train)):
-                rot = self.group[rng.integers(len(self.group))] if self.s.augment else None
-                self.opt.zero_grad()
-                loss = self._loss(self.train[k], self.model(*self._tensors(self.train[k], rot)))
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.s.clip)
-                self.opt.step()
-                losses.append(loss.item())
-            val = self.evaluate(self.val)
-            self.epoch += 1
-            if val["pearson"] > self.best["score"]:
-                self.best = {"score": val["pearson"], "epoch": self.epoch,
-                             "state": {k: v.detach().clone() for k, v in self.model.state_dict().items()}}
-            entry = {"epoch": self.epoch, "loss": float(np.mean(losses)), **{f"val_{k}": v for k, v in val.items()},
-                     "seconds": round(_time.monotonic() - t0, 2)}
-            self.log.append(entry)
-            with open(os.path.join(self.workdir, "log.jsonl"), "a") as fh:
-                fh.write(json.dumps(entry) + "\n")
-            self._save()
-            self.progress(f"epoch {self.epoch}: loss {entry['loss']:.4g}, validation Pearson {val['pearson']:.4f}"
-                          + (f", edges {val['edge_pearson']:.4f}" if "edge_pearson" in val else "")
-                          + f" (best {self.best['score']:.4f} at {self.best['epoch']})")
-        if self.best["state"] is not None:
-            self.model.load_state_dict(self.best["state"])
-        return {"best_epoch": self.best["epoch"], "epochs_run": self.epoch, "val_pearson": self.best["score"],
-                "log": self.log}
+
+    def train_epoch(self, rng) -> float:
+        torch = self.torch
+        losses = []
+        for k in rng.permutation(len(self.train)):
+            rot = self.group[rng.integers(len(self.group))] if self.s.augment else None
+            self.opt.zero_grad()
+            loss = self._loss(self.train[k], self.model(*self._tensors(self.train[k], rot)))
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.s.clip)
+            self.opt.step()
+            losses.append(loss.item())
+        return float(np.mean(losses))
+
+    def describe(self, val: dict) -> str:
+        return (f"validation Pearson {val['pearson']:.4f}"
+                + (f", edges {val['edge_pearson']:.4f}" if "edge_pearson" in val else ""))
+
+    def fit(self) -> dict:
+        result = super().fit(self.val)
+        result["val_pearson"] = result["val_score"]
+        return result
