@@ -358,7 +358,8 @@ def run_train_classifier(args) -> int:
         "training": {"files": {k: [os.path.relpath(f) for f in v] for k, v in split.items()},
                      "epochs_run": result["epochs_run"], "best_epoch": result["best_epoch"],
                      "optimizer": f"Adam lr {settings.lr:g}, batch {settings.batch}",
-                     "augmentation": "random periodic translation and square/cubic symmetry" if args.arch == "cnn"
+                     "augmentation": ("random periodic translation and square/cubic symmetry" if args.head == "gap"
+                                      else "none (fixed-grid fully connected head)") if args.arch == "cnn"
                      else "none (distances only)", "loss": "cross-entropy", "seed": args.seed},
         "metrics": {"validation": val, "test": test,
                     "definition": "fraction of configurations classified correctly, overall and per class"},

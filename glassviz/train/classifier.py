@@ -8,9 +8,13 @@ Splits are by configuration: files that share a configuration (a liquid and the 
 from it carry the same ``meta["config"]`` in one dataset directory) always land in the same
 split, and each directory's configurations are split train/validation/test reproducibly from
 the seed (so every class is represented in every split).  Cross-entropy, Adam (default
-learning rate 1e-3), mini-batches; the CNN sees each grid under a random periodic translation
-and a random element of the square/cubic symmetry group (its input is a periodic box); the
-attention model reads distances only, so it needs no augmentation.  Early stopping on the
+learning rate 1e-3), mini-batches.  A fully convolutional ('gap') CNN sees each grid under a
+random periodic translation and a random element of the square/cubic symmetry group (its input
+is a periodic box, and its output cannot depend on where the box starts); Oyama's fixed-grid
+('fc') CNN sees the grids as simulated: its fully connected layer would have to learn every
+translation position by position (measured: with random translations it stayed at chance,
+without them it separates the KA2D classes within a few epochs).  The attention model reads
+distances only, so it needs no augmentation.  Early stopping on the
 validation accuracy (ties broken by the validation loss), resumable (:mod:`glassviz.train.loop`).
 """
 
@@ -108,7 +112,7 @@ class ClassifierTrainer(EpochLoop):
         grids = []
         for it in items:
             g = torch.from_numpy(it.data)
-            if rng is not None and self.s.augment:
+            if rng is not None and self.s.augment and self.model.head == "gap":
                 perm, flips = self.ops[rng.integers(len(self.ops))]
                 if self.cubic:
                     g = g.permute(0, *[p + 1 for p in perm])
