@@ -1,6 +1,6 @@
 """Attention coefficients of the self-attention classifier, per edge and per particle.
 
-GATv2 layer l gives every edge j -> i (sender j, receiver i) and head h a coefficient
+Each attention layer l gives every edge j -> i (sender j, receiver i) and head h a coefficient
 alpha^l_{ij,h} >= 0 with sum_j alpha^l_{ij,h} = 1 over the edges into i: how much particle i
 attends to its neighbour j.  The per-particle field ``attention@MODEL`` is the attention a
 particle *receives* from its neighbours,

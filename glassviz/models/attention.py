@@ -8,9 +8,16 @@ message j -> i runs along the edge with sender j, receiver i.
     x_i^0  = one-hot species                                            (N, S)
     e_ij   = Gaussian expansion of r_ij: exp(-(r_ij - mu_k)^2 / (2 s^2)), 16 centres mu_k on
              [0, cutoff], s = cutoff / 16                                (E, 16)
-    3 x    x^{l+1} = ELU(GATv2Conv(x^l, e; 4 heads x 16 channels, concatenated))   (N, 64)
-           attention alpha^l_{ij,h} = softmax over the edges into i of
-           a_h . LeakyReLU(W [x_i | x_j | e_ij])       (sum_j alpha^l_{ij,h} = 1 for every i, h)
+    3 x    x^{l+1} = ELU(TransformerConv(x^l, e; 4 heads x 16 channels, concatenated))  (N, 64)
+           per head h: x_i' = W_r x_i + sum_j alpha^l_{ij,h} (W_v x_j + W_e e_ij),
+           alpha^l_{ij,h} = softmax over the edges into i of
+           (W_q x_i) . (W_k x_j + W_e e_ij) / sqrt(16)   (sum_j alpha^l_{ij,h} = 1 for every i, h)
+
+Multi-head dot-product self-attention over neighbours (Shi et al. 2021; PyG ``TransformerConv``)
+rather than GATv2: in GATv2 the edge features enter only the attention logits, so with species
+as the only node input every layer's output is a convex mix of two species embeddings, and the
+network stayed at chance level on the temperature classes; here the values carry the
+distances too.
     g      = mean over particles of x^3                                 (64,)
     scores = Linear(64, 64) -> ELU -> Linear(64, C)                     (C,) pre-softmax
 
@@ -23,7 +30,7 @@ from __future__ import annotations
 
 import torch
 from torch import nn
-from torch_geometric.nn import GATv2Conv
+from torch_geometric.nn import TransformerConv
 from torch_geometric.utils import scatter
 
 CUTOFF = 1.5
@@ -40,8 +47,8 @@ class AttentionClassifier(nn.Module):
         self.register_buffer("centres", torch.linspace(0, cutoff, n_rbf), persistent=False)
         width = hidden * heads
         self.convs = nn.ModuleList(
-            GATv2Conv(n_species if k == 0 else width, hidden, heads=heads, concat=True, add_self_loops=False,
-                      edge_dim=n_rbf) for k in range(layers))
+            TransformerConv(n_species if k == 0 else width, hidden, heads=heads, concat=True, edge_dim=n_rbf)
+            for k in range(layers))
         self.head = nn.Sequential(nn.Linear(width, 64), nn.ELU(), nn.Linear(64, n_classes))
 
     def config(self) -> dict:
