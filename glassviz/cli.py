@@ -148,6 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--batch", type=int, default=8, help="classifiers: configurations per step")
     tr.add_argument("--p-node", type=float, default=0.4, help="BOTAN node weight p in p MSE(nodes) + (1-p) MSE(edges)")
     tr.add_argument("--init", default=None, help="start from a stored model (name), pyg_botan weights (.pth) or a DeepMind checkpoint (PREFIX)")
+    tr.add_argument("--match-mean", action="store_true",
+                    help="with --init: first shift the output bias so the mean prediction equals the mean target "
+                         "(always done for fresh networks)")
     tr.add_argument("--val-frac", type=float, default=0.1)
     tr.add_argument("--test-frac", type=float, default=0.1)
     tr.add_argument("--seed", type=int, default=0)
@@ -265,7 +268,7 @@ def run_train(args) -> int:
     store = args.store or user_dir()
     workdir = args.workdir or os.path.join(store, args.output + ".training")
     settings = TrainSettings(arch=args.arch, time=time, epochs=args.epochs, patience=args.patience,
-                             p_node=args.p_node, seed=args.seed, init_output_bias=not args.init)
+                             p_node=args.p_node, seed=args.seed, init_output_bias=not args.init or args.match_mean)
     trainer = Trainer(model, settings, samples["train"], samples["val"], workdir, progress=log)
     result = trainer.fit()
     test = trainer.evaluate(samples["test"]) if samples["test"] else None
@@ -276,7 +279,7 @@ def run_train(args) -> int:
         "source": "trained by glassviz", "licence": args.licence or "same as the training data",
         "graph": {"cutoff": 2.0, "self_edges": args.arch == "ntgnn"},
         "training": {"files": {k: [os.path.relpath(f) for f in v] for k, v in split.items()},
-                     "init": args.init, "epochs_run": result["epochs_run"], "best_epoch": result["best_epoch"],
+                     "init": args.init, "output_bias_matched": bool(settings.init_output_bias), "epochs_run": result["epochs_run"], "best_epoch": result["best_epoch"],
                      "optimizer": "Adam lr 1e-4, gradient clip 1", "augmentation": "random cubic rotation/reflection",
                      "loss": "MSE on type-A propensity" if args.arch == "ntgnn" else
                      f"{args.p_node} MSE(nodes) + {1 - args.p_node:g} MSE(edges)", "seed": args.seed},

@@ -13,7 +13,10 @@ def fmt(x, spec=".3f"):
 
 def main():
     cards = [json.load(open(p)) for p in sorted(glob.glob(os.path.join(HERE, "*.json")))]
+    classifiers = [c for c in cards if c.get("kind") == "classifier"]
+    cards = [c for c in cards if c.get("kind") == "propensity"]
     print("# Bundled models\n")
+    print("## Propensity (NT-GNN, BOTAN)\n")
     print("Trained by glassviz (`pretrained/train_bundled.sh`), scored by `pretrained/evaluate_bundled.sh`;")
     print("this page is written by `pretrained/report.py` from the cards, where every number below is stored.\n")
     print("Pearson = mean over configurations of the Pearson correlation between prediction and")
@@ -46,6 +49,21 @@ def main():
     print("published at T = 0.44, tau_alpha: BOTAN 0.752 (400 configurations for training).")
     print("Published at T = 0.64, t = 16.5 (N = 4096, 400 configurations): BOTAN 0.661, SE(3)-GNN 0.663,")
     print("GlassMLP 0.553.")
+    if classifiers:
+        print("\n## Structure classifiers (`pretrained/train_classifiers.sh`)\n")
+        print("Accuracy on test configurations (split by configuration; a liquid and the glass quenched")
+        print("from it are always in the same split).\n")
+        print("| model | arch | system | classes | epochs (best) | validation accuracy | test accuracy | test accuracy per class | accepts | licence |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
+        for c in classifiers:
+            m = c.get("metrics", {})
+            tr = c.get("training", {})
+            test = m.get("test") or {}
+            per = ", ".join(f"{k}: {v:.3f}" for k, v in (test.get("per_class") or {}).items())
+            accepts = (c.get("accepts") or {}).get("box", "any box size")
+            print(f"| `{c['name']}` | {c['arch']} | {c['system']} | {', '.join(c['classes'])} | "
+                  f"{tr.get('epochs_run')} ({tr.get('best_epoch')}) | {fmt(m.get('validation', {}).get('accuracy'))} | "
+                  f"{fmt(test.get('accuracy'))} | {per} | {accepts} | {c.get('licence')} |")
 
 
 if __name__ == "__main__":

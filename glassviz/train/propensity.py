@@ -154,13 +154,36 @@ class Trainer(EpochLoop):
         edges = float(np.mean(np.concatenate([t.edge_target for t in self.train])))
         return self.s.p_node * nodes + (1 - self.s.p_node) * edges
 
+    def mean_prediction(self) -> float:
+        """The model's current output averaged like :meth:`constant_prediction` averages targets."""
+        torch = self.torch
+        nodes, nodes_a, edges = [], [], []
+        self.model.eval()
+        with torch.inference_mode():
+            for t in self.train:
+                out = self.model(*self._tensors(t))
+                n = (out[0] if isinstance(out, tuple) else out).numpy()
+                nodes.append(n)
+                nodes_a.append(n[t.species == 0])
+                if isinstance(out, tuple):
+                    edges.append(out[1].numpy())
+        if self.s.arch == "ntgnn":
+            return float(np.mean(np.concatenate(nodes_a)))
+        mean_n = float(np.mean(np.concatenate(nodes)))
+        if self.s.p_node >= 1 or self.train[0].edge_target is None:
+            return mean_n
+        return self.s.p_node * mean_n + (1 - self.s.p_node) * float(np.mean(np.concatenate(edges)))
+
     def start(self) -> None:
         if self.s.init_output_bias:
-            # A fresh network outputs ~0 while propensities are ~0.2-0.5: with Adam at 1e-4 the
+            # A fresh network outputs ~0 while propensities are ~0.2-0.5 (and a network
+            # pre-trained on another target is off by a similar constant): with Adam at 1e-4 the
             # output bias alone needs thousands of steps to get there, and the structure is learnt
-            # only afterwards.  Starting the bias at the best constant removes that plateau.
+            # only afterwards.  Shifting the output bias so that the mean output equals the best
+            # constant removes that plateau and changes nothing else.
+            shift = self.constant_prediction() - self.mean_prediction()
             with self.torch.no_grad():
-                self.model.decoder[-1].bias.fill_(self.constant_prediction())
+                self.model.decoder[-1].bias.add_(shift)
 
     def train_epoch(self, rng) -> float:
         torch = self.torch
