@@ -39,8 +39,8 @@ lane2() {
     train ntgnn_ka3d_T0.64_t8 ntgnn $KA --time 8 --init $DEEPMIND --epochs 20 --patience 6 --licence Apache-2.0
     train ntgnn_ka3d_T0.64_t0.5 ntgnn $KA --time 0.5 --init $DEEPMIND --epochs 15 --patience 5 --licence Apache-2.0
     # fine-tune on the pyg_botan reference files: 7 train / 1 validation / 2 test files
-    train botan_ka3d_T0.44_t4120 botan $REF --time 4120 --init $BOTAN_EDGE --val-frac 0.1 --test-frac 0.2 \
-        --epochs 20 --patience 6 --licence "Apache-2.0 (pyg_botan weights and reference data)"
+    train botan_ka3d_T0.44_t4120 botan $REF --time 4120 --init $BOTAN_EDGE --match-mean --val-frac 0.1 --test-frac 0.2 \
+        --epochs 120 --patience 30 --licence "Apache-2.0 (pyg_botan weights and reference data)"
 }
 case "${1:-both}" in
     lane1) lane1 ;;
