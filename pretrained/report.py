@@ -64,6 +64,9 @@ def main():
             print(f"| `{c['name']}` | {c['arch']} | {c['system']} | {', '.join(c['classes'])} | "
                   f"{tr.get('epochs_run')} ({tr.get('best_epoch')}) | {fmt(m.get('validation', {}).get('accuracy'))} | "
                   f"{fmt(test.get('accuracy'))} | {per} | {accepts} | {c.get('licence')} |")
+        for c in classifiers:
+            if c.get("limitations"):
+                print(f"\n**Limitation of `{c['name']}`:** {c['limitations']}")
 
 
 if __name__ == "__main__":
