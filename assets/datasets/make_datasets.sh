@@ -19,3 +19,6 @@ glassviz simulate ka2d --temperature 0.8 --n-particles 2000 --configs 300 --quen
     --cooling-rate 5e-3 --hold-time 50 --seed 2000 -o $D/ka2d_T0.8_glass_T0.05
 # 48 more replicas for the 10 test configurations of ka3d_iso_T0.64 (scoring the bundled models)
 python assets/datasets/make_test64.py
+# 100 more KA2D liquid/glass pairs from new chains: held-out data for the classifiers
+glassviz simulate ka2d --temperature 0.8 --n-particles 2000 --configs 100 --quench-to 0.05 \
+    --cooling-rate 5e-3 --hold-time 50 --seed 2100 -o $D/ka2d_T0.8_glass_T0.05_heldout

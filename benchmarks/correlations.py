@@ -1,0 +1,127 @@
+"""Correlations between the classifiers' maps and the classical indicators (Oyama et al. 2023,
+Fig. 3; Yoshikawa et al. 2025), over held-out configurations.
+
+    python benchmarks/correlations.py [--cnn NAME] [--glasses DIR] [--attention NAME] [--record]
+
+CNN: for every KA2D glass in ``--glasses`` (default: the held-out set
+``assets/datasets/ka2d_T0.8_glass_T0.05_heldout`` when present, else the CNN's test glasses),
+the Grad-CAM score Gamma (glass class), the Voronoi volume Upsilon and the Tong-Tanaka Theta,
+each coarse-grained (xi = 3) and min-max normalised, then the Pearson coefficients
+C(Gamma, Upsilon), C(Gamma, 1 - Theta), C(1 - Theta, Upsilon) per configuration; printed as mean
+and standard deviation beside Oyama's values.  Attention: for the attention classifier's test
+configurations, C(a, Upsilon), C(a, coordination), C(a, Theta) of the per-particle attention
+(raw and coarse-grained, xi = 3).  ``--record`` writes the summaries into the model cards
+(``metrics.correlations``).  Also prints the time of one class + Grad-CAM inference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import sys
+import time
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+OYAMA = {"ABM glasses": {"C(Gamma,Upsilon)": 0.552, "C(Gamma,1-Theta)": 0.403, "C(1-Theta,Upsilon)": 0.355},
+         "KAM glasses": "C(Gamma,Upsilon) and C(Gamma,1-Theta) negative"}
+
+
+def pearson(a, b):
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+def summary(rows: list[dict]) -> dict:
+    return {k: {"mean": float(np.mean([r[k] for r in rows])), "std": float(np.std([r[k] for r in rows])),
+                "n": len(rows)} for k in rows[0]}
+
+
+def cnn_correlations(name: str, files: list[str]) -> dict:
+    import glassviz
+    from glassviz.fields import FieldContext, compute_fields
+
+    rows, times = [], []
+    for f in files:
+        snap = glassviz.load(f)
+        t0 = time.perf_counter()
+        ctx = FieldContext(snap)
+        out = compute_fields(snap, [f"gradcam@{name}", "voronoi_volume", "tong_tanaka"], xi=3.0, normalize=True,
+                             one_minus=["tong_tanaka"], context=ctx)
+        times.append(time.perf_counter() - t0)
+        g, v, th = out[f"gradcam@{name}"], out["voronoi_volume"], out["tong_tanaka"]
+        if np.std(g) == 0:
+            continue
+        rows.append({"C(Gamma,Upsilon)": pearson(g, v), "C(Gamma,1-Theta)": pearson(g, th),
+                     "C(1-Theta,Upsilon)": pearson(th, v)})
+    res = summary(rows)
+    res["skipped_flat_maps"] = len(files) - len(rows)
+    res["seconds_per_configuration"] = float(np.median(times))
+    return res
+
+
+def attention_correlations(name: str, files: list[str]) -> dict:
+    import glassviz
+    from glassviz.fields import FieldContext, compute_fields
+
+    rows = []
+    for f in files:
+        snap = glassviz.load(f)
+        row = {}
+        for xi in (0.0, 3.0):
+            ctx = FieldContext(snap)
+            out = compute_fields(snap, [f"attention@{name}", "voronoi_volume", "coordination", "tong_tanaka"],
+                                 xi=xi, context=ctx)
+            a = out[f"attention@{name}"]
+            tag = "raw" if xi == 0 else "xi3"
+            row[f"C(a,Upsilon) {tag}"] = pearson(a, out["voronoi_volume"])
+            row[f"C(a,coordination) {tag}"] = pearson(a, out["coordination"])
+            row[f"C(a,Theta) {tag}"] = pearson(a, out["tong_tanaka"])
+        rows.append(row)
+    return summary(rows)
+
+
+def main():
+    from glassviz.models.store import load_model, record_metrics
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cnn", default="cnn_ka2d_T0.8_vs_T0.05")
+    ap.add_argument("--glasses", default=None)
+    ap.add_argument("--attention", default="attention_ka3d_T4")
+    ap.add_argument("--record", action="store_true")
+    args = ap.parse_args()
+
+    _, card = load_model(args.cnn)
+    held = args.glasses or os.path.join(ROOT, "assets", "datasets", "ka2d_T0.8_glass_T0.05_heldout")
+    glasses = sorted(glob.glob(os.path.join(held, "glass_*.npz")))
+    source = held
+    if not glasses:
+        glasses = [f for f in card["training"]["files"]["test"] if os.path.basename(f).startswith("glass_")]
+        source = "the CNN's test split"
+    res = cnn_correlations(args.cnn, glasses)
+    res["data"] = os.path.relpath(source, ROOT) if os.path.isabs(source) else source
+    res["oyama"] = OYAMA
+    print(f"{args.cnn} on {len(glasses)} KA2D glasses ({res['data']}), coarse-grained xi = 3, normalised:")
+    for k in ("C(Gamma,Upsilon)", "C(Gamma,1-Theta)", "C(1-Theta,Upsilon)"):
+        print(f"  {k:20s} {res[k]['mean']:+.3f} +- {res[k]['std']:.3f}   (Oyama ABM: {OYAMA['ABM glasses'][k]:+.3f})")
+    print(f"  Oyama KAM: {OYAMA['KAM glasses']}; flat maps skipped: {res['skipped_flat_maps']}")
+    print(f"  fields (class + Grad-CAM + Voronoi + Theta + coarse-graining) per configuration: "
+          f"{res['seconds_per_configuration']:.3f} s (median)")
+    if args.record:
+        record_metrics(args.cnn, "correlations", res)
+
+    _, acard = load_model(args.attention)
+    files = acard["training"]["files"]["test"]
+    ares = attention_correlations(args.attention, files)
+    print(f"{args.attention} on its {len(files)} test configurations (KA3D):")
+    for k, v in ares.items():
+        print(f"  {k:26s} {v['mean']:+.3f} +- {v['std']:.3f}")
+    if args.record:
+        record_metrics(args.attention, "correlations", ares)
+
+
+if __name__ == "__main__":
+    main()
