@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 
+import glassviz
 from glassviz.errors import InputError
 from glassviz.explain.attention import Attention
 from glassviz.explain.gradcam import GradCAM
@@ -15,7 +16,7 @@ from glassviz.models.attention import AttentionClassifier
 from glassviz.models.cnn import OyamaCNN, density_grid, grid_shape, periodic_interpolate, snapshot_grid
 from glassviz.models.store import load_model, save_model
 from glassviz.train.classifier import split_by_configuration, symmetry_ops
-from tests.conftest import run_cli
+from tests.conftest import ASSETS, run_cli
 from tests.helpers import make_snapshot
 
 
@@ -146,3 +147,12 @@ def test_classify_cli(glassviz_home, rng, tmp_path):
     assert code == 0, err
     rows = json.loads(out)
     assert rows[0]["class"] in ("liquid", "glass") and np.isclose(sum(rows[0]["probabilities"].values()), 1)
+
+
+def test_bundled_attention_classifier_on_the_independent_demo():
+    """The N = 4096 T = 0.64 demo comes from its own simulation run (other N, other chains)."""
+    from glassviz.models.classify import classify
+
+    model, card = load_model("attention_ka3d_T4")
+    row = classify(model, card, [glassviz.load(os.path.join(ASSETS, "ka3d_T0.64_N4096", "config_0000.npz"))])[0]
+    assert row["class"] == "0.64" and row["probabilities"]["0.64"] > 0.9
