@@ -53,17 +53,26 @@ def main():
         print("\n## Structure classifiers (`pretrained/train_classifiers.sh`)\n")
         print("Accuracy on test configurations (split by configuration; a liquid and the glass quenched")
         print("from it are always in the same split).\n")
-        print("| model | arch | system | classes | epochs (best) | validation accuracy | test accuracy | test accuracy per class | accepts | licence |")
-        print("|---|---|---|---|---|---|---|---|---|---|")
+        print("| model | arch | system | classes | epochs (best) | validation accuracy | test accuracy | test accuracy per class | held out (new chains) | accepts | licence |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
         for c in classifiers:
             m = c.get("metrics", {})
             tr = c.get("training", {})
             test = m.get("test") or {}
             per = ", ".join(f"{k}: {v:.3f}" for k, v in (test.get("per_class") or {}).items())
             accepts = (c.get("accepts") or {}).get("box", "any box size")
+            held = m.get("heldout_new_chains", {}).get("accuracy")
             print(f"| `{c['name']}` | {c['arch']} | {c['system']} | {', '.join(c['classes'])} | "
                   f"{tr.get('epochs_run')} ({tr.get('best_epoch')}) | {fmt(m.get('validation', {}).get('accuracy'))} | "
-                  f"{fmt(test.get('accuracy'))} | {per} | {accepts} | {c.get('licence')} |")
+                  f"{fmt(test.get('accuracy'))} | {per} | {fmt(held)} | {accepts} | {c.get('licence')} |")
+        print("\nCorrelations with the classical indicators (`python benchmarks/correlations.py --record`;")
+        print("mean +- standard deviation over configurations, stored in the cards under `metrics.correlations`):\n")
+        for c in classifiers:
+            corr = c.get("metrics", {}).get("correlations")
+            if corr:
+                parts = [f"{k} {v['mean']:+.3f} +- {v['std']:.3f}" for k, v in corr.items()
+                         if isinstance(v, dict) and "mean" in v]
+                print(f"- `{c['name']}`: " + "; ".join(parts))
         for c in classifiers:
             if c.get("limitations"):
                 print(f"\n**Limitation of `{c['name']}`:** {c['limitations']}")
