@@ -31,10 +31,6 @@ OYAMA = {"ABM glasses": {"C(Gamma,Upsilon)": 0.552, "C(Gamma,1-Theta)": 0.403, "
          "KAM glasses": "C(Gamma,Upsilon) and C(Gamma,1-Theta) negative"}
 
 
-def pearson(a, b):
-    return float(np.corrcoef(a, b)[0, 1])
-
-
 def summary(rows: list[dict]) -> dict:
     return {k: {"mean": float(np.mean([r[k] for r in rows])), "std": float(np.std([r[k] for r in rows])),
                 "n": len(rows)} for k in rows[0]}
@@ -42,21 +38,23 @@ def summary(rows: list[dict]) -> dict:
 
 def cnn_correlations(name: str, files: list[str]) -> dict:
     import glassviz
-    from glassviz.fields import FieldContext, compute_fields
+    from glassviz.analysis import correlation_table
+    from glassviz.fields import compute_fields
 
+    gamma = f"gradcam@{name}"
     rows, times = [], []
     for f in files:
         snap = glassviz.load(f)
         t0 = time.perf_counter()
-        ctx = FieldContext(snap)
-        out = compute_fields(snap, [f"gradcam@{name}", "voronoi_volume", "tong_tanaka"], xi=3.0, normalize=True,
-                             one_minus=["tong_tanaka"], context=ctx)
+        out = compute_fields(snap, [gamma, "voronoi_volume", "tong_tanaka"], xi=3.0, normalize=True,
+                             one_minus=["tong_tanaka"])
         times.append(time.perf_counter() - t0)
-        g, v, th = out[f"gradcam@{name}"], out["voronoi_volume"], out["tong_tanaka"]
-        if np.std(g) == 0:
+        if np.std(out[gamma]) == 0:
             continue
-        rows.append({"C(Gamma,Upsilon)": pearson(g, v), "C(Gamma,1-Theta)": pearson(g, th),
-                     "C(1-Theta,Upsilon)": pearson(th, v)})
+        c = correlation_table(out)
+        rows.append({"C(Gamma,Upsilon)": float(c.loc[gamma, "voronoi_volume"]),
+                     "C(Gamma,1-Theta)": float(c.loc[gamma, "tong_tanaka"]),
+                     "C(1-Theta,Upsilon)": float(c.loc["tong_tanaka", "voronoi_volume"])})
     res = summary(rows)
     res["skipped_flat_maps"] = len(files) - len(rows)
     res["seconds_per_configuration"] = float(np.median(times))
@@ -65,21 +63,19 @@ def cnn_correlations(name: str, files: list[str]) -> dict:
 
 def attention_correlations(name: str, files: list[str]) -> dict:
     import glassviz
+    from glassviz.analysis import correlation_table
     from glassviz.fields import FieldContext, compute_fields
 
+    a = f"attention@{name}"
+    others = {"Upsilon": "voronoi_volume", "coordination": "coordination", "Theta": "tong_tanaka"}
     rows = []
     for f in files:
         snap = glassviz.load(f)
+        ctx = FieldContext(snap)  # one Voronoi tessellation for both xi
         row = {}
-        for xi in (0.0, 3.0):
-            ctx = FieldContext(snap)
-            out = compute_fields(snap, [f"attention@{name}", "voronoi_volume", "coordination", "tong_tanaka"],
-                                 xi=xi, context=ctx)
-            a = out[f"attention@{name}"]
-            tag = "raw" if xi == 0 else "xi3"
-            row[f"C(a,Upsilon) {tag}"] = pearson(a, out["voronoi_volume"])
-            row[f"C(a,coordination) {tag}"] = pearson(a, out["coordination"])
-            row[f"C(a,Theta) {tag}"] = pearson(a, out["tong_tanaka"])
+        for xi, tag in ((0.0, "raw"), (3.0, "xi3")):
+            c = correlation_table(compute_fields(snap, [a, *others.values()], xi=xi, context=ctx))
+            row.update({f"C(a,{label}) {tag}": float(c.loc[a, field]) for label, field in others.items()})
         rows.append(row)
     return summary(rows)
 

@@ -14,3 +14,17 @@ def make_snapshot(positions, h, species=None, labels=None, source="test"):
     labels = labels or tuple(range(1, species.max() + 2))
     return Snapshot(positions=wrapped, species=species, type_labels=labels, ids=np.arange(n), h=h,
                     offset=h @ np.full(d, 0.5), meta={"source": source})
+
+
+# The KA2D interactions (Kob-Andersen 2D: epsilon_AB 1.5, sigma_AB 0.8, sigma_BB 0.88, shifted,
+# cut at 2.5 sigma) as plain LAMMPS commands, for the independent input scripts tests write
+# (they must share no code with glassviz.simulate).
+KA2D_LAMMPS_INTERACTIONS = """mass * 1.0
+pair_style lj/cut 2.5
+pair_modify shift yes
+pair_coeff 1 1 1.0 1.0 2.5
+pair_coeff 1 2 1.5 0.8 2.0
+pair_coeff 2 2 0.5 0.88 2.2
+neighbor 0.3 bin
+neigh_modify every 1 delay 0 check yes
+"""

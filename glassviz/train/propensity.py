@@ -70,10 +70,6 @@ def split_files(paths, val_frac: float = 0.1, test_frac: float = 0.1, seed: int 
     return {"train": train, "val": val, "test": test}
 
 
-def pearson(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.corrcoef(a, b)[0, 1])
-
-
 @dataclass
 class TrainSettings:
     arch: str
@@ -125,7 +121,7 @@ class Trainer(EpochLoop):
 
     def evaluate(self, samples: list[Sample]) -> dict:
         """Mean per-configuration Pearson (type A nodes; BOTAN also A-A edges with r < 1.35)."""
-        from glassviz.models.inference import edge_pearson
+        from glassviz.models.inference import edge_pearson, pearson_a
 
         torch = self.torch
         self.model.eval()
@@ -134,8 +130,7 @@ class Trainer(EpochLoop):
             for s in samples:
                 out = self.model(*self._tensors(s))
                 pn = (out[0] if isinstance(out, tuple) else out).numpy()
-                a = s.species == 0
-                nodes.append(pearson(pn[a], s.node_target[a]))
+                nodes.append(pearson_a(pn, s.node_target, s.species))
                 if isinstance(out, tuple) and s.edge_target is not None:
                     edges.append(edge_pearson(out[1].numpy(), s.graph, s.species, s.edge_target))
         res = {"pearson": float(np.mean(nodes)), "pearson_std": float(np.std(nodes)), "n": len(samples)}

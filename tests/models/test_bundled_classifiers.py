@@ -14,6 +14,7 @@ import pytest
 import glassviz
 from glassviz.models.store import BUNDLED
 from glassviz.simulate.engine import lammps_instance
+from tests.helpers import KA2D_LAMMPS_INTERACTIONS
 
 CNN = "cnn_ka2d_T0.8_vs_T0.05"
 
@@ -26,15 +27,7 @@ region box block 0 {L} 0 {L} -0.5 0.5
 create_box 2 box
 create_atoms 1 random 1300 {seed} box overlap 0.5 maxtry 1000
 create_atoms 2 random 700 {seed2} box overlap 0.5 maxtry 1000
-mass * 1.0
-pair_style lj/cut 2.5
-pair_modify shift yes
-pair_coeff 1 1 1.0 1.0 2.5
-pair_coeff 1 2 1.5 0.8 2.0
-pair_coeff 2 2 0.5 0.88 2.2
-neighbor 0.3 bin
-neigh_modify every 1 delay 0 check yes
-fix flat all enforce2d
+""" + KA2D_LAMMPS_INTERACTIONS + """fix flat all enforce2d
 minimize 1e-6 1e-8 1000 10000
 timestep 0.005
 velocity all create 0.8 {seed3} dist gaussian mom yes

@@ -15,6 +15,7 @@ import glassviz
 from glassviz.simulate.engine import lammps_instance
 from glassviz.simulate.protocols import replica
 from tests.conftest import DEMO_LIQUID
+from tests.helpers import KA2D_LAMMPS_INTERACTIONS
 
 SCRIPT = """
 units lj
@@ -22,15 +23,7 @@ dimension 2
 atom_style atomic
 boundary p p p
 read_data {data}
-mass * 1.0
-pair_style lj/cut 2.5
-pair_modify shift yes
-pair_coeff 1 1 1.0 1.0 2.5
-pair_coeff 1 2 1.5 0.8 2.0
-pair_coeff 2 2 0.5 0.88 2.2
-neighbor 0.3 bin
-neigh_modify every 1 delay 0 check yes
-timestep 0.005
+""" + KA2D_LAMMPS_INTERACTIONS + """timestep 0.005
 group A type 1
 velocity all create 0.8 {seed} dist gaussian mom yes
 fix integrate all nve
