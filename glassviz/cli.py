@@ -165,6 +165,38 @@ def build_parser() -> argparse.ArgumentParser:
     cl.add_argument("--json", action="store_true")
     cl.set_defaults(run=run_classify)
 
+    sv = sub.add_parser("serve", help="the dashboard: linked 2D/3D views, compare, shell ablation, export",
+                        description="Serve the glassviz dashboard at http://ADDRESS:PORT/ on the snapshot files "
+                                    "given (the bundled demo when none).")
+    sv.add_argument("snapshots", nargs="*", help="snapshot files (any format glassviz reads)")
+    sv.add_argument("--port", type=int, default=5006)
+    sv.add_argument("--address", default="localhost")
+    sv.add_argument("--show", action="store_true", help="open a browser tab")
+    sv.set_defaults(run=run_serve)
+
+    ex = sub.add_parser("export", help="publication figure of per-particle fields, without a browser",
+                        description="Draw the fields of one snapshot as panels (a), (b), ... with colour bars "
+                                    "(Oyama et al. 2023 Fig. 1 style), as the dashboard's export does.")
+    ex.add_argument("snapshot")
+    ex.add_argument("--fields", type=_names_list, required=True, help="comma-separated field names")
+    ex.add_argument("-o", "--output", required=True, help="figure file: .pdf, .svg or .png (300 dpi)")
+    ex.add_argument("--frame", type=int, default=None)
+    ex.add_argument("--format", default=None, help="file format, when the extension does not say it")
+    ex.add_argument("--time", type=float, default=None, help="time of the stored ensemble frame for 'propensity'")
+    ex.add_argument("--xi", type=float, default=0.0, help="coarse-graining length (0 = raw)")
+    ex.add_argument("--normalize", "--normalise", action="store_true")
+    ex.add_argument("--one-minus", type=_names_list, default=[])
+    ex.add_argument("--opacity-field", default=None, help="field setting the opacity (Oyama Fig. 1e-g)")
+    ex.add_argument("--species", default=None, help="draw one species only (A, B or a type label)")
+    ex.add_argument("--cmap", default="viridis")
+    ex.add_argument("--clim", default="0,100", help="colour range as percentiles, e.g. 2,98")
+    ex.add_argument("--slab-axis", default="z", choices=("x", "y", "z"), help="3D: normal of the slab drawn")
+    ex.add_argument("--slab-position", type=float, default=0.5, help="3D: slab mid-plane, fraction of the box")
+    ex.add_argument("--slab-thickness", type=float, default=2.0, help="3D: slab thickness (sigma)")
+    ex.add_argument("--columns", type=int, default=3, help="panels per row")
+    ex.add_argument("--system", default=None, help="system whose particle sizes Tong-Tanaka uses")
+    ex.set_defaults(run=run_export)
+
     ab = sub.add_parser("ablate", help="shell ablation of a model's prediction for one particle (Bapst et al.)",
                         description="Prediction for the marked particle versus n: keep (only hop shells <= n) and "
                                     "stretch (shells > n moved radially outward by --delta).")
@@ -178,6 +210,48 @@ def build_parser() -> argparse.ArgumentParser:
     ab.add_argument("-o", "--output", default=None, help="table (.csv or .parquet); none = CSV on stdout")
     ab.set_defaults(run=run_ablate)
     return p
+
+
+def run_serve(args) -> int:
+    from glassviz.app.layout import serve
+
+    serve(args.snapshots, port=args.port, address=args.address, show=args.show)
+    return 0
+
+
+def run_export(args) -> int:
+    import glassviz
+    from glassviz.app.figure import FigureSpec, export
+    from glassviz.app.plane import Slab
+    from glassviz.errors import GlassvizError
+
+    try:
+        clim = tuple(float(x) for x in args.clim.split(","))
+    except ValueError:
+        clim = ()
+    if len(clim) != 2 or not 0 <= clim[0] < clim[1] <= 100:
+        raise GlassvizError(f"--clim must be two percentiles lo,hi with 0 <= lo < hi <= 100, got {args.clim!r}")
+    if args.columns < 1:
+        raise GlassvizError(f"--columns must be at least 1, got {args.columns}")
+    snap = glassviz.load(args.snapshot, frame=args.frame, format=args.format)
+    if args.species is not None:
+        from glassviz.snapshot import species_mask
+
+        species_mask(snap, args.species)  # one clear error for an unknown species
+        labels = [str(lab) for lab in snap.type_labels]
+        if args.species not in labels:
+            args.species = labels[ord(args.species.upper()) - 65]
+    spec = FigureSpec(fields=args.fields, xi=args.xi, normalize=args.normalize, one_minus=args.one_minus,
+                      time=args.time, slab=Slab(args.slab_axis, args.slab_position, args.slab_thickness),
+                      cmap=args.cmap, clim=clim, opacity_field=args.opacity_field, species=args.species,
+                      columns=args.columns)
+    from matplotlib import colormaps
+
+    if args.cmap not in colormaps:
+        raise GlassvizError(f"unknown colour map {args.cmap!r}")
+    export(snap, spec, args.output, system=args.system)
+    print(f"glassviz: wrote {args.output}", file=sys.stderr)
+    return 0
 
 
 def run_ablate(args) -> int:

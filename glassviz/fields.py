@@ -167,9 +167,6 @@ def compute_fields(snapshot, names, *, xi: float = 0.0, r_cut: float | None = No
     -------
     dict name -> (N,) float64, in the order asked.
     """
-    from glassviz.structure import CoarseGrain, minmax
-    from glassviz.structure import one_minus as flip
-
     names = list(dict.fromkeys(names))
     if not names:
         raise GlassvizError("no fields asked for")
@@ -178,6 +175,18 @@ def compute_fields(snapshot, names, *, xi: float = 0.0, r_cut: float | None = No
         raise GlassvizError(f"1 - X asked for field(s) not computed: {', '.join(sorted(unknown_flips))}")
     ctx = context or FieldContext(snapshot, sigma=sigma, system=system, time=time)
     raw = {name: compute_field(ctx, name) for name in names}
+    return postprocess(snapshot, raw, xi=xi, r_cut=r_cut, normalize=normalize, one_minus=one_minus,
+                       cg_method=cg_method)
+
+
+def postprocess(snapshot, raw: dict, *, xi: float = 0.0, r_cut: float | None = None, normalize: bool = False,
+                one_minus=(), cg_method: str = "split") -> dict[str, np.ndarray]:
+    """Oyama's post-processing of raw (N,) fields: coarse-graining (ξ > 0), then min-max
+    normalisation, then 1 - X for the names in ``one_minus``.  Returns a new dict, same order."""
+    from glassviz.structure import CoarseGrain, minmax
+    from glassviz.structure import one_minus as flip
+
+    names = list(raw)
     if xi and xi > 0:
         stacked = np.column_stack([raw[n] for n in names])
         cg = CoarseGrain(xi, r_cut=r_cut, method=cg_method).compute(snapshot, stacked).fields

@@ -71,8 +71,11 @@ def gradcam_field(ctx, name: str) -> np.ndarray:
 def attention_field(ctx, name: str) -> np.ndarray:
     from glassviz.explain.attention import Attention
 
-    model, card = _classifier(name, "attention")
-    return Attention(model, card).compute(ctx.snapshot).values
+    key = ("attention", name)
+    if key not in ctx.cache:
+        model, card = _classifier(name, "attention")
+        ctx.cache[key] = Attention(model, card).compute(ctx.snapshot)
+    return ctx.cache[key].values
 
 
 register_model_field("gradcam", gradcam_field)

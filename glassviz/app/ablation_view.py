@@ -1,0 +1,106 @@
+"""Shell ablation of the picked particle (Bapst et al. 2020, Fig. 4): its hop shells in the
+model's graph, then the prediction versus n for both modes (keep shells <= n; stretch shells > n
+by delta), drawn as each mode finishes.  The job runs in a worker thread; a periodic callback
+on the page copies its progress into the store, so the page stays responsive."""
+
+from __future__ import annotations
+
+import numpy as np
+import panel as pn
+from bokeh.models import ColumnDataSource, LinearColorMapper, Span
+from bokeh.plotting import figure
+
+from glassviz.app.state import Session
+from glassviz.app.views2d import VIEW_PX, palette
+
+POLL_MS = 250
+
+
+class AblationPanel:
+    def __init__(self, session: Session, grid):
+        self.session, self.grid = session, grid
+        self.run = pn.widgets.Button(name="Run shell ablation", button_type="primary", css_classes=["gv-ablate"])
+        self.run.on_click(lambda e: self.start())
+        self.progress = pn.indicators.Progress(value=0, max=100, width=300, bar_color="primary",
+                                               css_classes=["gv-ablation-progress"])
+        self.status = pn.pane.HTML("", css_classes=["gv-ablation-status"])
+        self.picked = pn.pane.HTML("", css_classes=["gv-picked"])
+        params = pn.Param(session, parameters=["ablation_model", "ablation_delta"], show_name=False, width=300)
+        self.curve = ColumnDataSource(dict(n=[], keep=[], stretch=[]))
+        self.plot = figure(width=420, height=320, x_axis_label="shell n", y_axis_label="prediction for the particle",
+                           tools="save", toolbar_location="above", min_border=4, x_range=(0.5, 7.5))
+        self.plot.line("n", "keep", source=self.curve, color="#1f77b4", line_width=2, legend_label="keep shells ≤ n")
+        self.plot.scatter("n", "keep", source=self.curve, color="#1f77b4", size=6)
+        self.plot.line("n", "stretch", source=self.curve, color="#ff7f0e", line_width=2,
+                       legend_label="stretch shells > n")
+        self.plot.scatter("n", "stretch", source=self.curve, color="#ff7f0e", size=6, marker="square")
+        self.full = Span(location=0, dimension="width", line_dash="dashed", line_color="black", visible=False)
+        self.plot.add_layout(self.full)
+        self.plot.legend.location = "top_right"
+        self.shell_mapper = LinearColorMapper(palette=palette("tab10", 10), low=-0.5, high=9.5)
+        self.shell_fig = figure(width=VIEW_PX, height=VIEW_PX, match_aspect=True, tools="pan,wheel_zoom,reset",
+                                min_border=4, title="hop shells of the picked particle")
+        self.shell_fig.xaxis.visible = self.shell_fig.yaxis.visible = False
+        self.shell_fig.grid.visible = False
+        self.shell_fig.circle("x", "y", radius="r", source=grid.source, line_color=None, nonselection_fill_alpha=0.9,
+                              fill_color={"field": "shell", "transform": self.shell_mapper})
+        self.shell_fig.scatter("x", "y", source=grid.pick_source, size=16, fill_color=None, line_color="#ff0066",
+                               line_width=3)
+        self.panel = pn.Row(pn.Column(self.picked, params, self.run, self.progress, self.status),
+                            pn.pane.Bokeh(self.plot), pn.pane.Bokeh(self.shell_fig), name="Shell ablation",
+                            css_classes=["gv-ablation"])
+        self._callback = None
+        self.update_picked()
+        self.update_result()
+        session.param.watch(lambda e: self.update_picked(), ["picked", "values_version"])
+        session.param.watch(lambda e: self.update_result(),
+                            ["ablation_result", "ablation_progress", "ablation_status"])
+        session.param.watch(lambda e: self.update_shells(), ["shells"])
+
+    def start(self):
+        if self.session.start_ablation() and self._callback is None:
+            self.run.disabled = True
+            self._callback = pn.state.add_periodic_callback(self.poll, period=POLL_MS)
+
+    def poll(self):
+        running = self.session.poll_ablation()
+        if not running and self._callback is not None:
+            self._callback.stop()
+            self._callback = None
+            self.run.disabled = False
+
+    def update_picked(self):
+        s = self.session
+        if s.picked is None or s.snapshot is None:
+            self.picked.object = "<div>Click a particle in any 2D view to pick it.</div>"
+            return
+        info = s.particle_info(s.picked)
+        rows = "".join(f"<tr><td>{s.title(k) if k in s.fields else k}</td><td>{v:.4g}</td></tr>"
+                       for k, v in info.items() if k not in ("row", "id", "species", "x", "y", "z"))
+        self.picked.object = (f"<div class='gv-picked-id'>picked particle id {info['id']} "
+                              f"(species {info['species']})</div><table>{rows}</table>")
+
+    def update_shells(self):
+        s = self.session
+        data = dict(self.grid.source.data)
+        if "row" in data:
+            rows = np.asarray(data["row"])
+            data["shell"] = (s.shells[rows].astype(float) if s.shells is not None else np.full(len(rows), np.nan))
+            self.grid.source.data = data
+
+    def update_result(self):
+        s = self.session
+        self.progress.value = int(round(100 * s.ablation_progress))
+        self.status.object = f"<div>{s.ablation_status}</div>" if s.ablation_status else ""
+        r = s.ablation_result
+        if not r:
+            self.curve.data = dict(n=[], keep=[], stretch=[])
+            self.full.visible = False
+            return
+        n = r["n"]
+        nan = [float("nan")] * len(n)
+        self.curve.data = dict(n=n, keep=r.get("keep", nan), stretch=r.get("stretch", nan))
+        if "full" in r:
+            self.full.location = r["full"]
+            self.full.visible = True
+        self.plot.title.text = f"particle {r['particle_id']} · {r['model']} · δ = {r['delta']:g}"

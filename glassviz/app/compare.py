@@ -1,0 +1,81 @@
+"""Compare indicators: the correlation matrix of the shown fields (Pearson or Spearman, with
+the species filter, optionally the selection only; Oyama et al. 2023 Fig. 3) and a scatter of
+any two fields, the selection highlighted."""
+
+from __future__ import annotations
+
+import numpy as np
+import panel as pn
+from bokeh.models import ColumnDataSource, LinearColorMapper
+from bokeh.plotting import figure
+
+from glassviz.app.state import Session
+from glassviz.app.views2d import palette
+
+SCATTER_MAX = 20_000  # particles drawn in the scatter; more are subsampled at random (fixed seed)
+
+
+class ComparePanel:
+    def __init__(self, session: Session):
+        self.session = session
+        self.matrix_source = ColumnDataSource(dict(a=[], b=[], c=[], text=[]))
+        self.matrix = figure(width=420, height=380, tools="hover", toolbar_location=None, x_range=[""],
+                             y_range=[""], tooltips=[("pair", "@a · @b"), ("C", "@c{0.000}")], min_border=4)
+        self.mapper = LinearColorMapper(palette=palette("RdBu_r"), low=-1, high=1)
+        self.matrix.rect("a", "b", 1, 1, source=self.matrix_source, line_color="white",
+                         fill_color={"field": "c", "transform": self.mapper})
+        self.matrix.text("a", "b", text="text", source=self.matrix_source, text_align="center",
+                         text_baseline="middle", text_font_size="10pt")
+        self.matrix.xaxis.major_label_orientation = 0.8
+        self.scatter_source = ColumnDataSource(dict(x=[], y=[], sel=[]))
+        self.scatter = figure(width=380, height=380, tools="pan,wheel_zoom,reset,save", min_border=4)
+        self.scatter.scatter("x", "y", source=self.scatter_source, size=3, alpha=0.35, color="#1f77b4")
+        self.sel_source = ColumnDataSource(dict(x=[], y=[]))
+        self.scatter.scatter("x", "y", source=self.sel_source, size=4, alpha=0.9, color="#d62728")
+        self.info = pn.pane.HTML("", css_classes=["gv-compare-info"])
+        widgets = pn.Param(session, parameters=["corr_method", "corr_selection_only", "scatter_x", "scatter_y"],
+                           show_name=False, widgets={"corr_method": pn.widgets.RadioButtonGroup}, width=300)
+        self.panel = pn.Row(pn.Column(widgets, self.info), pn.pane.Bokeh(self.matrix), pn.pane.Bokeh(self.scatter),
+                            name="Compare", css_classes=["gv-compare"])
+        self.update()
+        session.param.watch(lambda e: self.update(),
+                            ["values_version", "corr_method", "corr_selection_only", "species", "selection",
+                             "scatter_x", "scatter_y"])
+
+    def update(self):
+        s = self.session
+        if s.snapshot is None:
+            return
+        table = s.correlations()
+        if table is not None:
+            labels = [s.title(n).split("  ")[0] + " " + n.split("@")[-1][:18] for n in table.index]
+            a, b, c = [], [], []
+            for i, li in enumerate(labels):
+                for j, lj in enumerate(labels):
+                    a.append(li)
+                    b.append(lj)
+                    c.append(float(table.iloc[i, j]))
+            self.matrix.x_range.factors = labels
+            self.matrix.y_range.factors = labels[::-1]
+            self.matrix_source.data = dict(a=a, b=b, c=c, text=[f"{v:+.2f}" for v in c])
+        shown = s.shown()
+        mask = s.species_shown()
+        if s.corr_selection_only and len(s.selection):
+            only = np.zeros_like(mask)
+            only[s.selection] = True
+            mask &= only
+        n_used = int(mask.sum())
+        if s.scatter_x in shown and s.scatter_y in shown:
+            rows = np.flatnonzero(s.species_shown())
+            if len(rows) > SCATTER_MAX:
+                rows = np.sort(np.random.default_rng(0).choice(rows, SCATTER_MAX, replace=False))
+            x, y = shown[s.scatter_x], shown[s.scatter_y]
+            self.scatter_source.data = dict(x=x[rows], y=y[rows], sel=np.zeros(len(rows)))
+            sel = s.selection[mask[s.selection]] if len(s.selection) else s.selection
+            self.sel_source.data = dict(x=x[sel], y=y[sel])
+            self.scatter.xaxis.axis_label = s.title(s.scatter_x)
+            self.scatter.yaxis.axis_label = s.title(s.scatter_y)
+        what = "selected " if s.corr_selection_only and len(s.selection) else ""
+        self.info.object = (f"<div>{s.corr_method.capitalize()} C over {n_used} {what}particles"
+                            f"{'' if s.species == 'all' else ' of species ' + s.species}; values as shown "
+                            f"({s.state('')}).</div>")

@@ -1,0 +1,52 @@
+"""Names the views, the tables and the figures give to fields and to their processing state, so
+the dashboard and ``glassviz export`` label a panel the same way (Oyama et al. 2023 symbols:
+Γ Grad-CAM, Υ Voronoi volume, Θ Tong-Tanaka order)."""
+
+from __future__ import annotations
+
+SYMBOLS = {
+    "voronoi_volume": ("Υ", "Voronoi volume"),
+    "coordination": ("Z", "Voronoi coordination"),
+    "tong_tanaka": ("Θ", "Tong–Tanaka order"),
+    "compactness": ("Ω", "tetrahedral compactness"),
+    "propensity": ("p", "propensity (ensemble)"),
+    "propensity2": ("p₂", "⟨|Δr|²⟩ (ensemble)"),
+    "cage_propensity": ("p_cage", "cage-relative propensity"),
+    "bond_breakage": ("C_B", "bond breakage"),
+}
+MODEL_KINDS = {
+    "propensity": ("p̂", "predicted propensity"),
+    "edge_change": ("Δr̂", "predicted pair-distance change"),
+    "gradcam": ("Γ", "Grad-CAM"),
+    "attention": ("a", "attention received"),
+}
+
+
+def field_title(name: str, time: float | None = None) -> str:
+    """e.g. 'Θ  Tong–Tanaka order', 'p  propensity (ensemble), t = 16.5',
+    'Γ  Grad-CAM · cnn_ka2d_T0.8_vs_T0.05'."""
+    if "@" in name:
+        kind, model = name.split("@", 1)
+        sym, text = MODEL_KINDS.get(kind, (kind, kind))
+        return f"{sym}  {text} · {model}"
+    sym, text = SYMBOLS.get(name, (name, name))
+    if name in ("propensity", "propensity2", "cage_propensity", "bond_breakage") and time is not None:
+        text += f", t = {time:g}"
+    return f"{sym}  {text}"
+
+
+def title_lines(name: str, time: float | None = None) -> list[str]:
+    """The title split for a narrow figure panel: symbol and quantity, then the model name."""
+    title = field_title(name, time)
+    return title.split(" · ", 1) if " · " in title else [title]
+
+
+def state_label(xi: float, normalize: bool, flipped: bool) -> str:
+    """'raw', 'coarse-grained ξ = 3', '..., normalised', '..., 1 − X' (DESIGN: the views say
+    when a field is shown normalised, coarse-grained or as 1 - X)."""
+    parts = [f"coarse-grained ξ = {xi:g}" if xi and xi > 0 else "raw"]
+    if normalize:
+        parts.append("normalised")
+    if flipped:
+        parts.append("1 − X")
+    return ", ".join(parts)

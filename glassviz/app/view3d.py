@@ -1,0 +1,144 @@
+"""The 3D scene of a 3D snapshot: PyVista (VTK) rendered in the browser by vtk.js through
+Panel's VTK pane.
+
+Particles are spheres sized by species through a glyph mapper (one sphere source scaled per
+point by the species' radius): vtk.js cannot draw point sprites as spheres, and a glyph mapper
+sends one sphere and N points instead of N meshes.  The spheres are coloured by one field (the
+first chosen, or ``Session.field3d``) with the 2D views' colour map and range.  With a selection,
+the other particles fade to 8 % opacity; the picked particle is a magenta sphere; the slab of
+the 2D views is drawn as a wireframe box inside the box outline.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import panel as pn
+
+from glassviz.app.plane import AXES, particle_radii
+from glassviz.app.state import Session
+
+
+
+def _lut(cmap: str, lo: float, hi: float):
+    import vtk
+    from matplotlib import colormaps
+
+    cm = colormaps[cmap]
+    lut = vtk.vtkLookupTable()
+    lut.SetNumberOfTableValues(256)
+    for k in range(256):
+        r, g, b, _ = cm(k / 255)
+        lut.SetTableValue(k, r, g, b, 1.0)
+    lut.SetRange(lo, hi)
+    lut.Build()
+    return lut
+
+
+class Scene3D:
+    """Spheres of the current 3D snapshot in a vtk.js pane, kept in step with the store."""
+
+    def __init__(self, session: Session, size: int = 420):
+        import pyvista as pv
+        import vtk
+
+        self.session = session
+        self.plotter = pv.Plotter(off_screen=True, window_size=(size, size))
+        self.plotter.set_background("white")
+        sphere = vtk.vtkSphereSource()
+        sphere.SetThetaResolution(14)
+        sphere.SetPhiResolution(10)
+        sphere.SetRadius(1.0)
+        self._sphere = sphere
+        self.actors = {}
+        self.title = pn.pane.HTML("", margin=(2, 4), css_classes=["gv-view-header"])
+        self.pane = pn.pane.VTK(self.plotter.ren_win, width=size, height=size, orientation_widget=True,
+                                enable_keybindings=False, margin=0)
+        self.panel = pn.Column(self.title, self.pane, css_classes=["gv-view", "gv-3d"], margin=4)
+        self.redraw()
+        session.param.watch(lambda e: self.redraw(),
+                            ["snapshot_version", "values_version", "fields", "cmap", "clim", "species", "selection",
+                             "picked", "slab_axis", "slab_position", "slab_thickness"])
+
+    def _glyphs(self, rows: np.ndarray, scalars: np.ndarray, lo: float, hi: float, opacity: float):
+        import pyvista as pv
+        import vtk
+
+        s = self.session
+        snap = s.snapshot
+        pts = pv.PolyData(np.ascontiguousarray(snap.positions[rows], dtype=np.float32))
+        pts.point_data["radius"] = particle_radii(snap)[rows].astype(np.float32)
+        pts.point_data["value"] = np.nan_to_num(scalars[rows], nan=lo).astype(np.float32)
+        # the vtk.js glyph mapper colours by the active point scalars
+        pts.set_active_scalars("value")
+        mapper = vtk.vtkGlyph3DMapper()
+        mapper.SetSourceConnection(self._sphere.GetOutputPort())
+        mapper.SetInputData(pts)
+        mapper.SetScaleArray("radius")
+        mapper.SetScaleModeToScaleByMagnitude()
+        mapper.SetScalarModeToUsePointData()
+        mapper.SetColorModeToMapScalars()
+        mapper.SetLookupTable(_lut(s.cmap, lo, hi))
+        mapper.SetScalarRange(lo, hi)
+        mapper.ScalarVisibilityOn()
+        actor = vtk.vtkActor()
+        actor.SetMapper(mapper)
+        actor.GetProperty().SetOpacity(opacity)
+        return actor
+
+    def field(self) -> str | None:
+        fields = self.session.fields
+        return fields[0] if fields else None
+
+    def redraw(self):
+        import pyvista as pv
+
+        s = self.session
+        ren = self.plotter.renderer
+        for actor in self.actors.values():
+            ren.RemoveActor(actor)
+        self.actors = {}
+        if s.snapshot is None or s.snapshot.dim != 3:
+            self.panel.visible = False
+            return
+        self.panel.visible = True
+        snap = s.snapshot
+        name = self.field()
+        if name is not None and name in s.shown():
+            values = s.shown()[name]
+            lo, hi = s.color_range(name)
+        else:
+            values, (lo, hi) = np.zeros(snap.n), (0.0, 1.0)
+        shown = s.species_shown()
+        sel = np.zeros(snap.n, dtype=bool)
+        sel[s.selection] = True
+        if sel.any():
+            self.actors["rest"] = self._glyphs(np.flatnonzero(shown & ~sel), values, lo, hi, 0.08)
+            self.actors["selected"] = self._glyphs(np.flatnonzero(shown & sel), values, lo, hi, 1.0)
+        else:
+            self.actors["all"] = self._glyphs(np.flatnonzero(shown), values, lo, hi, 1.0)
+        if s.picked is not None:
+            mark = pv.Sphere(radius=0.75, center=snap.positions[s.picked])
+            self.actors["picked"] = self.plotter.add_mesh(mark, color="#ff0066", reset_camera=False)
+        half = 0.5 * snap.heights
+        self.actors["box"] = self.plotter.add_mesh(pv.Box(bounds=(-half[0], half[0], -half[1], half[1],
+                                                                  -half[2], half[2])).outline(),
+                                                   color="black", reset_camera=False)
+        a = AXES.index(s.slab_axis)
+        bounds = [-half[0], half[0], -half[1], half[1], -half[2], half[2]]
+        mid = (s.slab_position - 0.5) * snap.heights[a]
+        bounds[2 * a], bounds[2 * a + 1] = mid - 0.5 * s.slab_thickness, mid + 0.5 * s.slab_thickness
+        self.actors["slab"] = self.plotter.add_mesh(pv.Box(bounds=bounds).outline(), color="#ff7f0e",
+                                                    line_width=2, reset_camera=False)
+        for key in ("all", "rest", "selected"):
+            if key in self.actors:
+                ren.AddActor(self.actors[key])
+        if not getattr(self, "_camera_set", False):
+            self.plotter.view_isometric()
+            ren.ResetCamera()
+            self._camera_set = True
+        title = s.title(name) if name else "no field"
+        nsel = int(sel.sum())
+        self.title.object = (f"<div class='gv-title'><b>3D · {title}</b></div><div class='gv-state'>"
+                             f"{s.state(name) if name else ''} · spheres sized by species · "
+                             f"<span class='gv-selcount'>{nsel} selected</span></div>")
+        self.pane.synchronize()
