@@ -91,7 +91,7 @@ class AblationPanel:
     def update_result(self):
         s = self.session
         self.progress.value = int(round(100 * s.ablation_progress))
-        self.status.object = f"<div>{s.ablation_status}</div>" if s.ablation_status else ""
+        self.status.object = f"<div class='gv-status'>{s.ablation_status}</div>" if s.ablation_status else ""
         r = s.ablation_result
         if not r:
             self.curve.data = dict(n=[], keep=[], stretch=[])

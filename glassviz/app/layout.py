@@ -4,6 +4,7 @@ views here, so two sessions never share files, selections or jobs."""
 
 from __future__ import annotations
 
+import html
 import io
 import os
 import tempfile
@@ -25,14 +26,14 @@ def _header(session: Session) -> pn.pane.HTML:
 
     def update(*_):
         if session.snapshot is None:
-            pane.object = "<b>glassviz</b>: no snapshot open"
+            pane.object = "<div class='gv-headline'><b>glassviz</b>: no snapshot open</div>"
             return
         h = session.header()
         t = "unknown" if h["T"] is None else f"{h['T']:g}"
         frames = f" · frame {h['frame'] + 1}/{h['frames']}" if h["frames"] > 1 else ""
-        pane.object = (f"<span class='gv-file'><b>{h['file']}</b></span> · system <b class='gv-system'>"
+        pane.object = (f"<div class='gv-headline'><span class='gv-file'><b>{h['file']}</b></span> · system <b class='gv-system'>"
                        f"{h['system']}</b> · N = <b class='gv-n'>{h['N']}</b> · <b class='gv-dim'>{h['dim']}D</b>"
-                       f" · box {h['box']} · T = <b>{t}</b>{frames}")
+                       f" · box {h['box']} · T = <b>{t}</b>{frames}</div>")
 
     update()
     session.param.watch(update, ["snapshot_version", "frame"])
@@ -41,7 +42,8 @@ def _header(session: Session) -> pn.pane.HTML:
 
 def _message(session: Session) -> pn.pane.HTML:
     pane = pn.pane.HTML("", css_classes=["gv-message"], sizing_mode="stretch_width")
-    session.param.watch(lambda e: setattr(pane, "object", e.new), ["message"])
+    session.param.watch(lambda e: setattr(pane, "object", f"<div class='gv-error'>{html.escape(e.new)}</div>"
+                                              if e.new else ""), ["message"])
     return pane
 
 

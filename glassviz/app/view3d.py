@@ -51,7 +51,7 @@ class Scene3D:
         self._sphere = sphere
         self.actors = {}
         self.title = pn.pane.HTML("", margin=(2, 4), css_classes=["gv-view-header"])
-        self.pane = pn.pane.VTK(self.plotter.ren_win, width=size, height=size, orientation_widget=True,
+        self.pane = pn.pane.VTK(self.plotter.ren_win, width=size, height=size, orientation_widget=False,
                                 enable_keybindings=False, margin=0)
         self.panel = pn.Column(self.title, self.pane, css_classes=["gv-view", "gv-3d"], margin=4)
         self.redraw()
@@ -59,48 +59,66 @@ class Scene3D:
                             ["snapshot_version", "values_version", "fields", "cmap", "clim", "species", "selection",
                              "picked", "slab_axis", "slab_position", "slab_thickness"])
 
-    def _glyphs(self, rows: np.ndarray, scalars: np.ndarray, lo: float, hi: float, opacity: float):
-        import pyvista as pv
+    def _glyph_actor(self):
+        """A glyph actor whose points, scales and colours :meth:`_fill` replaces."""
         import vtk
 
-        s = self.session
-        snap = s.snapshot
-        pts = pv.PolyData(np.ascontiguousarray(snap.positions[rows], dtype=np.float32))
-        pts.point_data["radius"] = particle_radii(snap)[rows].astype(np.float32)
-        pts.point_data["value"] = np.nan_to_num(scalars[rows], nan=lo).astype(np.float32)
-        # the vtk.js glyph mapper colours by the active point scalars
-        pts.set_active_scalars("value")
         mapper = vtk.vtkGlyph3DMapper()
         mapper.SetSourceConnection(self._sphere.GetOutputPort())
-        mapper.SetInputData(pts)
         mapper.SetScaleArray("radius")
         mapper.SetScaleModeToScaleByMagnitude()
         mapper.SetScalarModeToUsePointData()
         mapper.SetColorModeToMapScalars()
-        mapper.SetLookupTable(_lut(s.cmap, lo, hi))
-        mapper.SetScalarRange(lo, hi)
         mapper.ScalarVisibilityOn()
         actor = vtk.vtkActor()
         actor.SetMapper(mapper)
-        actor.GetProperty().SetOpacity(opacity)
         return actor
+
+    def _fill(self, actor, rows: np.ndarray, scalars: np.ndarray, lo: float, hi: float, opacity: float):
+        import pyvista as pv
+
+        s = self.session
+        snap = s.snapshot
+        visible = len(rows) > 0
+        # Panel cannot serialise an empty point set: an invisible actor keeps one point
+        rows = rows if visible else np.zeros(1, dtype=np.int64)
+        pts = pv.PolyData(np.ascontiguousarray(snap.positions[rows], dtype=np.float32).reshape(-1, 3))
+        pts.point_data["radius"] = particle_radii(snap)[rows].astype(np.float32) * visible
+        pts.point_data["value"] = np.nan_to_num(scalars[rows], nan=lo).astype(np.float32)
+        # the vtk.js glyph mapper colours by the active point scalars
+        pts.set_active_scalars("value")
+        mapper = actor.GetMapper()
+        mapper.SetInputData(pts)
+        mapper.SetLookupTable(_lut(s.cmap, lo, hi))
+        mapper.SetScalarRange(lo, hi)
+        actor.GetProperty().SetOpacity(opacity)
+        actor.SetVisibility(visible)
 
     def field(self) -> str | None:
         fields = self.session.fields
         return fields[0] if fields else None
 
     def redraw(self):
+        """Update the scene in place: the actors stay, their data change (vtk.js then updates
+        arrays instead of rebuilding its render window)."""
         import pyvista as pv
 
         s = self.session
-        ren = self.plotter.renderer
-        for actor in self.actors.values():
-            ren.RemoveActor(actor)
-        self.actors = {}
         if s.snapshot is None or s.snapshot.dim != 3:
             self.panel.visible = False
             return
         self.panel.visible = True
+        ren = self.plotter.renderer
+        if not self.actors:
+            self.actors = {"rest": self._glyph_actor(), "selected": self._glyph_actor()}
+            for actor in self.actors.values():
+                ren.AddActor(actor)
+            self._mark = pv.Sphere(radius=0.75)
+            self.actors["picked"] = self.plotter.add_mesh(self._mark, color="#ff0066", reset_camera=False)
+            self._box, self._slab = pv.Box(), pv.Box()
+            self.actors["box"] = self.plotter.add_mesh(self._box.outline(), color="black", reset_camera=False)
+            self.actors["slab"] = self.plotter.add_mesh(self._slab.outline(), color="#ff7f0e", line_width=2,
+                                                        reset_camera=False)
         snap = s.snapshot
         name = self.field()
         if name is not None and name in s.shown():
@@ -112,26 +130,23 @@ class Scene3D:
         sel = np.zeros(snap.n, dtype=bool)
         sel[s.selection] = True
         if sel.any():
-            self.actors["rest"] = self._glyphs(np.flatnonzero(shown & ~sel), values, lo, hi, 0.08)
-            self.actors["selected"] = self._glyphs(np.flatnonzero(shown & sel), values, lo, hi, 1.0)
+            self._fill(self.actors["rest"], np.flatnonzero(shown & ~sel), values, lo, hi, 0.08)
+            self._fill(self.actors["selected"], np.flatnonzero(shown & sel), values, lo, hi, 1.0)
         else:
-            self.actors["all"] = self._glyphs(np.flatnonzero(shown), values, lo, hi, 1.0)
+            self._fill(self.actors["rest"], np.flatnonzero(shown), values, lo, hi, 1.0)
+            self._fill(self.actors["selected"], np.zeros(0, dtype=np.int64), values, lo, hi, 1.0)
+        picked = self.actors["picked"]
+        picked.SetVisibility(s.picked is not None)
         if s.picked is not None:
-            mark = pv.Sphere(radius=0.75, center=snap.positions[s.picked])
-            self.actors["picked"] = self.plotter.add_mesh(mark, color="#ff0066", reset_camera=False)
+            picked.GetMapper().SetInputData(pv.Sphere(radius=0.75, center=snap.positions[s.picked]))
         half = 0.5 * snap.heights
-        self.actors["box"] = self.plotter.add_mesh(pv.Box(bounds=(-half[0], half[0], -half[1], half[1],
-                                                                  -half[2], half[2])).outline(),
-                                                   color="black", reset_camera=False)
+        self.actors["box"].GetMapper().SetInputData(
+            pv.Box(bounds=(-half[0], half[0], -half[1], half[1], -half[2], half[2])).outline())
         a = AXES.index(s.slab_axis)
         bounds = [-half[0], half[0], -half[1], half[1], -half[2], half[2]]
         mid = (s.slab_position - 0.5) * snap.heights[a]
         bounds[2 * a], bounds[2 * a + 1] = mid - 0.5 * s.slab_thickness, mid + 0.5 * s.slab_thickness
-        self.actors["slab"] = self.plotter.add_mesh(pv.Box(bounds=bounds).outline(), color="#ff7f0e",
-                                                    line_width=2, reset_camera=False)
-        for key in ("all", "rest", "selected"):
-            if key in self.actors:
-                ren.AddActor(self.actors[key])
+        self.actors["slab"].GetMapper().SetInputData(pv.Box(bounds=bounds).outline())
         if not getattr(self, "_camera_set", False):
             self.plotter.view_isometric()
             ren.ResetCamera()

@@ -89,7 +89,7 @@ class FieldView:
         self.figure = fig
         self.header = pn.pane.HTML("", css_classes=["gv-view-header"], margin=(2, 4), width=VIEW_PX)
         self.pane = pn.pane.Bokeh(fig, margin=0)
-        self.panel = pn.Column(self.header, self.pane, css_classes=["gv-view"], margin=4,
+        self.panel = pn.Column(self.header, self.pane, css_classes=["gv-view", "gv-view2d"], margin=4,
                                name=name)
 
     # -- events -> store -------------------------------------------------------------------

@@ -1,0 +1,75 @@
+"""Page helpers for the browser tests and the latency benchmark."""
+
+from __future__ import annotations
+
+import time
+
+LOAD_TIMEOUT_MS = 180_000
+
+
+class Page:
+    """A dashboard page with its console errors recorded.
+
+    The viewport is tall enough for the whole dashboard, so screenshots never resize it:
+    vtk.js (30.1, bundled with Panel) leaves a window-resize listener behind when Panel
+    re-creates the 3D render window, which logs an error on every later browser resize.
+    """
+
+    def __init__(self, browser, url, viewport=(1700, 2100)):
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
+                                           accept_downloads=True)
+        self.page = self.context.new_page()
+        self.errors = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(f"{e}\n{(e.stack or '')[:400]}"))
+        self.page.goto(url)
+        self.wait_rendered()
+
+    def wait_rendered(self):
+        """Until every view has its header and a drawn canvas (Playwright's CSS pierces the
+        Bokeh components' shadow roots)."""
+        pg = self.page
+        pg.locator(".gv-selcount").first.wait_for(timeout=LOAD_TIMEOUT_MS)
+        end = time.time() + LOAD_TIMEOUT_MS / 1000
+        while time.time() < end:
+            views = pg.locator(".gv-view")
+            n = views.count()
+            boxes = [views.nth(k).locator("canvas").first for k in range(n)]
+            if n and all(c.count() and (c.bounding_box() or {}).get("width", 0) > 0 for c in boxes):
+                return
+            time.sleep(0.25)
+        raise AssertionError("the views did not render")
+
+    def texts(self, selector):
+        return self.page.locator(selector).all_inner_texts()
+
+    def canvas(self, k=0):
+        return self.page.locator(".gv-view2d").nth(k).locator("canvas").first
+
+    def view_png(self, k=0) -> bytes:
+        return self.canvas(k).screenshot()
+
+    def drag(self, k, fx0, fy0, fx1, fy1):
+        box = self.canvas(k).bounding_box()
+        pg = self.page
+        pg.mouse.move(box["x"] + fx0 * box["width"], box["y"] + fy0 * box["height"])
+        pg.mouse.down()
+        pg.mouse.move(box["x"] + fx1 * box["width"], box["y"] + fy1 * box["height"], steps=8)
+        pg.mouse.up()
+
+    def click_view(self, k, fx, fy):
+        box = self.canvas(k).bounding_box()
+        self.page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
+
+    def wait_text(self, selector, predicate, timeout=60.0):
+        end = time.time() + timeout
+        last = None
+        while time.time() < end:
+            last = self.texts(selector)
+            if predicate(last):
+                return last
+            time.sleep(0.25)
+        raise AssertionError(f"{selector}: condition not met, last {last}")
+
+    def close(self):
+        self.context.close()
