@@ -20,7 +20,9 @@ class AblationPanel:
     def __init__(self, session: Session, grid):
         self.session, self.grid = session, grid
         self.run = pn.widgets.Button(name="Run shell ablation", button_type="primary", css_classes=["gv-ablate"])
-        self.run.on_click(lambda e: self.start())
+        from glassviz.app.layout import on_document
+
+        self.run.on_click(on_document(self.start))
         self.progress = pn.indicators.Progress(value=0, max=100, width=300, bar_color="primary",
                                                css_classes=["gv-ablation-progress"])
         self.status = pn.pane.HTML("", css_classes=["gv-ablation-status"])
@@ -52,10 +54,10 @@ class AblationPanel:
         self._callback = None
         self.update_picked()
         self.update_result()
-        session.param.watch(lambda e: self.update_picked(), ["picked", "values_version"])
-        session.param.watch(lambda e: self.update_result(),
+        session.param.watch(lambda *e: self.update_picked(), ["picked", "values_version"])
+        session.param.watch(lambda *e: self.update_result(),
                             ["ablation_result", "ablation_progress", "ablation_status"])
-        session.param.watch(lambda e: self.update_shells(), ["shells"])
+        session.param.watch(lambda *e: self.update_shells(), ["shells"])
 
     def start(self):
         if self.session.start_ablation() and self._callback is None:

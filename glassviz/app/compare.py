@@ -38,7 +38,7 @@ class ComparePanel:
         self.panel = pn.Row(pn.Column(widgets, self.info), pn.pane.Bokeh(self.matrix), pn.pane.Bokeh(self.scatter),
                             name="Compare", css_classes=["gv-compare"])
         self.update()
-        session.param.watch(lambda e: self.update(),
+        session.param.watch(lambda *e: self.update(),
                             ["values_version", "corr_method", "corr_selection_only", "species", "selection",
                              "scatter_x", "scatter_y"])
 

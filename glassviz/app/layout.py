@@ -21,6 +21,19 @@ CSS = """
 """
 
 
+def on_document(fn):
+    """Run ``fn`` on the page's next tick, under the document lock.  Panel runs button
+    callbacks as tasks outside the lock, where changing widget options or adding models
+    fails; outside a server (tests, benchmarks) ``fn`` runs at once."""
+    def run(*_):
+        doc = pn.state.curdoc
+        if doc is None or getattr(doc, "session_context", None) is None:
+            fn()
+        else:
+            doc.add_next_tick_callback(fn)
+    return run
+
+
 def _header(session: Session) -> pn.pane.HTML:
     pane = pn.pane.HTML("", css_classes=["gv-header"], sizing_mode="stretch_width")
 
@@ -42,8 +55,11 @@ def _header(session: Session) -> pn.pane.HTML:
 
 def _message(session: Session) -> pn.pane.HTML:
     pane = pn.pane.HTML("", css_classes=["gv-message"], sizing_mode="stretch_width")
-    session.param.watch(lambda e: setattr(pane, "object", f"<div class='gv-error'>{html.escape(e.new)}</div>"
-                                              if e.new else ""), ["message"])
+    def show(*_):
+        text = session.message
+        pane.object = f"<div class='gv-error'>{html.escape(text)}</div>" if text else ""
+
+    session.param.watch(show, ["message"])
     return pane
 
 
@@ -52,10 +68,19 @@ def _file_controls(session: Session):
     path = pn.widgets.TextInput(name="open a file by path", placeholder="/path/to/dump.lammpstrj",
                                 css_classes=["gv-path"])
     button = pn.widgets.Button(name="Open", css_classes=["gv-open"])
-    button.on_click(lambda e: session.open(path.value) if path.value else None)
+    @on_document
+    def open_path():
+        # value_input follows every keystroke; value only changes on Enter or blur
+        target = path.value_input or path.value
+        if target:
+            session.open(target)
+
+    button.on_click(open_path)
+    path.param.watch(open_path, "enter_pressed")
     upload = pn.widgets.FileInput(name="upload", multiple=False)
 
-    def uploaded(event):
+    @on_document
+    def uploaded():
         if upload.value is not None:
             session.open_upload(upload.filename, upload.value)
 
@@ -72,7 +97,7 @@ def _file_controls(session: Session):
 
     frames()
     session.param.watch(frames, ["snapshot_version"])
-    return pn.Column(choose, pn.Row(path, button), upload, frame_box)
+    return pn.Column(choose, path, button, upload, frame_box, width=310)
 
 
 def _display_controls(session: Session):
@@ -89,6 +114,7 @@ def _display_controls(session: Session):
         "clim": pn.widgets.RangeSlider.from_param(session.param.clim, name="colour range (percentiles)", step=1),
     }
     slab = pn.Column(
+        pn.pane.HTML("<b>slab of the 2D views</b>"),
         pn.widgets.RadioButtonGroup.from_param(session.param.slab_axis, name="slab normal"),
         pn.widgets.FloatSlider.from_param(session.param.slab_position, name="slab position (fraction of box)"),
         pn.widgets.FloatSlider.from_param(session.param.slab_thickness, name="slab thickness (σ)"),
@@ -100,10 +126,10 @@ def _display_controls(session: Session):
 
     session.param.watch(show_slab, ["snapshot_version"])
     clear = pn.widgets.Button(name="Clear selection", css_classes=["gv-clear"])
-    clear.on_click(lambda e: session.clear_selection())
+    clear.on_click(on_document(session.clear_selection))
     return pn.Column(w["fields"], w["time"], w["xi"], w["normalize"], w["one_minus"], w["opacity"],
                      pn.pane.HTML("species shown"), w["species"], w["cmap"], w["clim"],
-                     pn.pane.HTML("<b>slab of the 2D views</b>"), slab, clear)
+                     slab, clear)
 
 
 def _export_controls(session: Session):
@@ -121,12 +147,12 @@ def _export_controls(session: Session):
 
     fig_dl = pn.widgets.FileDownload(callback=figure_bytes, filename=f"{stem()}_figure.pdf",
                                      label="Download figure", button_type="success", css_classes=["gv-export-figure"])
-    fmt.param.watch(lambda e: setattr(fig_dl, "filename", f"{stem()}_figure{e.new}"), "value")
+    fmt.param.watch(lambda *e: setattr(fig_dl, "filename", f"{stem()}_figure{fmt.value}"), "value")
     tfmt = pn.widgets.RadioButtonGroup(name="table format", options=[".csv", ".parquet", ".extxyz"], value=".csv")
     tab_dl = pn.widgets.FileDownload(callback=lambda: io.BytesIO(session.table_bytes(tfmt.value)),
                                      filename=f"{stem()}_fields.csv", label="Download per-particle table",
                                      css_classes=["gv-export-table"])
-    tfmt.param.watch(lambda e: setattr(tab_dl, "filename", f"{stem()}_fields{e.new}"), "value")
+    tfmt.param.watch(lambda *e: setattr(tab_dl, "filename", f"{stem()}_fields{tfmt.value}"), "value")
 
     def rename(*_):
         fig_dl.filename = f"{stem()}_figure{fmt.value}"

@@ -55,7 +55,7 @@ class Scene3D:
                                 enable_keybindings=False, margin=0)
         self.panel = pn.Column(self.title, self.pane, css_classes=["gv-view", "gv-3d"], margin=4)
         self.redraw()
-        session.param.watch(lambda e: self.redraw(),
+        session.param.watch(lambda *e: self.redraw(),
                             ["snapshot_version", "values_version", "fields", "cmap", "clim", "species", "selection",
                              "picked", "slab_axis", "slab_position", "slab_thickness"])
 

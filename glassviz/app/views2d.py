@@ -177,11 +177,11 @@ class FieldGrid:
         self._columns: dict[str, str] = {}
         self.layout = pn.FlexBox(sizing_mode="stretch_width", css_classes=["gv-grid"])
         self.rebuild()
-        session.param.watch(lambda e: self.rebuild(), ["snapshot_version", "fields"])
-        session.param.watch(lambda e: self.refresh(), ["values_version", "cmap", "clim", "species"])
-        session.param.watch(lambda e: self.replane(), ["slab_axis", "slab_position", "slab_thickness"])
-        session.param.watch(lambda e: self.show_selection(), ["selection"])
-        session.param.watch(lambda e: self.show_pick(), ["picked"])
+        session.param.watch(lambda *e: self.schedule_rebuild(), ["snapshot_version", "fields"])
+        session.param.watch(lambda *e: self.refresh(), ["values_version", "cmap", "clim", "species"])
+        session.param.watch(lambda *e: self.replane(), ["slab_axis", "slab_position", "slab_thickness"])
+        session.param.watch(lambda *e: self.show_selection(), ["selection"])
+        session.param.watch(lambda *e: self.show_pick(), ["picked"])
 
     def column(self, name: str) -> str:
         if name not in self._columns:
@@ -193,6 +193,22 @@ class FieldGrid:
         tips = [("id", "@id"), ("species", "@species")]
         tips += [(s.title(n).split("  ")[0] + " " + n, "@" + self.column(n) + "{0.0000}") for n in s.fields]
         return tips
+
+    def schedule_rebuild(self):
+        """Rebuild on the document's next tick, under its lock: a widget event is handled with
+        the document unlocked, where Bokeh refuses new models (one pending rebuild at most)."""
+        doc = pn.state.curdoc
+        if doc is None or getattr(doc, "session_context", None) is None:
+            self.rebuild()
+            return
+        if not getattr(self, "_pending", False):
+            self._pending = True
+
+            def run():
+                self._pending = False
+                self.rebuild()
+
+            doc.add_next_tick_callback(run)
 
     def rebuild(self):
         """New figures for a new snapshot or a new set of fields."""
@@ -237,7 +253,7 @@ class FieldGrid:
     def refresh(self):
         """Shown values, colours, opacity or species filter changed."""
         s = self.session
-        if s.snapshot is None or set(self.views) != set(s.fields):
+        if s.snapshot is None or set(self.views) != set(s.fields) or getattr(self, "_pending", False):
             return
         if not s.large:
             rows = s.plane().rows
@@ -249,7 +265,7 @@ class FieldGrid:
             v.update()
 
     def replane(self):
-        if self.session.snapshot is None:
+        if self.session.snapshot is None or getattr(self, "_pending", False):
             return
         self._fill_source()
         for v in self.views.values():

@@ -32,7 +32,7 @@ class Page:
         pg.locator(".gv-selcount").first.wait_for(timeout=LOAD_TIMEOUT_MS)
         end = time.time() + LOAD_TIMEOUT_MS / 1000
         while time.time() < end:
-            views = pg.locator(".gv-view")
+            views = pg.locator(".gv-view2d")
             n = views.count()
             boxes = [views.nth(k).locator("canvas").first for k in range(n)]
             if n and all(c.count() and (c.bounding_box() or {}).get("width", 0) > 0 for c in boxes):
