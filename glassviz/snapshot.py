@@ -230,6 +230,23 @@ class Snapshot:
 
 
 # -- periodic helpers (the one implementation used everywhere) -----------------------------
+def tile(snapshot: Snapshot, reps) -> Snapshot:
+    """The periodic replica of ``snapshot`` repeated ``reps`` (d,) times along the box vectors:
+    a larger configuration with the same local structure (ids renumbered 1..N·prod(reps)).
+    Used to make large test systems (e.g. 10^5 particles) from a simulated one."""
+    reps = np.asarray(reps, dtype=np.int64)
+    if reps.shape != (snapshot.dim,) or (reps < 1).any():
+        raise ValueError(f"reps must be {snapshot.dim} positive integers, got {reps.tolist()}")
+    shifts = np.stack(np.meshgrid(*[np.arange(r) for r in reps], indexing="ij"), -1).reshape(-1, snapshot.dim)
+    h = snapshot.h * reps[None, :]
+    pos = (snapshot.positions[None, :, :] + (shifts @ snapshot.h.T)[:, None, :]).reshape(-1, snapshot.dim)
+    pos, _ = wrap(h, pos - 0.5 * (snapshot.h @ (reps - 1)))
+    n = len(pos)
+    meta = dict(snapshot.meta, tiled=reps.tolist())
+    return Snapshot(pos, np.tile(snapshot.species, len(shifts)), snapshot.type_labels, np.arange(1, n + 1), h,
+                    meta=meta)
+
+
 def box_from_matrix(h: np.ndarray, dim: int):
     """freud Box from a (d, d) upper-triangular box matrix (columns = box vectors)."""
     import freud
