@@ -155,13 +155,18 @@ class FieldView:
         h = max(int(round(w * (y1 - y0) / (x1 - x0))), 1)
         cvs = ds.Canvas(plot_width=w, plot_height=h, x_range=(x0, x1), y_range=(y0, y1))
         lo, hi = self.mapper.low, self.mapper.high
+        # one pixel per particle centre, spread to the particle's size (sigma ~ 1) when zoomed in
+        px = int(min(10, round(0.5 / ((x1 - x0) / w))))
         img = tf.shade(cvs.points(df, "x", "y", ds.mean("v")), cmap=palette(s.cmap), span=(lo, hi), how="linear")
+        if px > 0:
+            img = tf.spread(img, px=px, shape="circle")
         if len(s.selection):
             sel = np.zeros(s.snapshot.n, dtype=bool)
             sel[s.selection] = True
             on = sel[plane.rows] & keep
             agg = cvs.points(pd.DataFrame({"x": plane.xy[on, 0], "y": plane.xy[on, 1]}), "x", "y", ds.count())
-            img = tf.stack(tf.set_background(img, None), tf.shade(agg, cmap=["#000000"], alpha=140))
+            mark = tf.shade(agg, cmap=["#000000"], alpha=140)
+            img = tf.stack(img, tf.spread(mark, px=px, shape="circle") if px > 0 else mark)
         rgba = np.ascontiguousarray(img.to_numpy()).view(np.uint32).reshape(h, w)
         self.image.data = dict(image=[rgba], x=[x0], y=[y0], dw=[x1 - x0], dh=[y1 - y0])
 

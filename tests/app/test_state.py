@@ -208,3 +208,18 @@ def test_export_command_errors_are_one_line(tmp_path):
 
     with Image.open(png) as im:
         assert round(im.info["dpi"][0]) == 300
+
+
+def test_trajectory_frames(tmp_path):
+    traj = tmp_path / "two_frames.lammpstrj"
+    traj.write_text(open(DEMO_GLASS).read() + open(DEMO_LIQUID).read())
+    s = Session([str(traj)])
+    assert s.header()["frames"] == 2 and s.param.frame.bounds == (0, 1)
+    fields = list(s.fields)
+    first = s.shown()["voronoi_volume"].copy()
+    s.select_box(-5, 5, -5, 5)
+    s.frame = 1
+    assert s.snapshot.meta["frame"] == 1 and s.fields == fields
+    np.testing.assert_allclose(s.snapshot.positions, glassviz.load(DEMO_LIQUID).positions)
+    assert not np.allclose(s.shown()["voronoi_volume"], first)
+    assert len(s.selection) == 0  # another configuration: the old selection means nothing

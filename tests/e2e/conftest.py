@@ -8,47 +8,17 @@ pictures in assets/screenshots are made that way), else to the test's tmp direct
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tests.e2e.helpers import CHROMIUM, FLAGS, start_server
 
 
 def _unavailable(why: str):
     if os.environ.get("CI") == "true":
         pytest.fail(f"browser tests must run in CI: {why}")
     pytest.skip(why)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(args=(), timeout: float = 120.0):
-    """`glassviz serve` on a free port; returns (process, url) once it accepts connections."""
-    port = free_port()
-    log = open(os.path.join(os.environ.get("TMPDIR", "/tmp"), f"glassviz-serve-{port}.log"), "w")
-    proc = subprocess.Popen([sys.executable, "-m", "glassviz.cli", "serve", *args, "--port", str(port),
-                             "--address", "127.0.0.1"], cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
-    start = time.time()
-    while time.time() - start < timeout:
-        if proc.poll() is not None:
-            raise RuntimeError(f"glassviz serve exited with {proc.returncode}; log {log.name}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return proc, f"http://127.0.0.1:{port}/"
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("glassviz serve did not start")
 
 
 @pytest.fixture(scope="session")

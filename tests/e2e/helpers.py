@@ -2,9 +2,43 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import time
 
 LOAD_TIMEOUT_MS = 180_000
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(args=(), timeout: float = 120.0):
+    """`glassviz serve` on a free port; returns (process, url) once it accepts connections."""
+    port = free_port()
+    log = open(os.path.join(os.environ.get("TMPDIR", "/tmp"), f"glassviz-serve-{port}.log"), "w")
+    proc = subprocess.Popen([sys.executable, "-m", "glassviz.cli", "serve", *args, "--port", str(port),
+                             "--address", "127.0.0.1"], cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+    start = time.time()
+    while time.time() - start < timeout:
+        if proc.poll() is not None:
+            raise RuntimeError(f"glassviz serve exited with {proc.returncode}; log {log.name}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return proc, f"http://127.0.0.1:{port}/"
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("glassviz serve did not start")
+
+
 
 
 class Page:

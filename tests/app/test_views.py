@@ -1,0 +1,65 @@
+"""The views built in-process (no browser): they follow the store."""
+
+import numpy as np
+import pytest
+
+from tests.conftest import DEMO_GLASS
+
+pytest.importorskip("panel")
+
+
+@pytest.fixture
+def app():
+    from glassviz.app.layout import build
+
+    return build([DEMO_GLASS])
+
+
+def test_grid_follows_xi_selection_and_pick(app):
+    s, grid = app.session, app.views["grid"]
+    assert list(grid.views) == s.fields
+    col = grid.column(s.fields[1])
+    before = np.array(grid.source.data[col])
+    s.xi = 3.0
+    after = np.array(grid.source.data[col])
+    assert np.abs(after - before).max() > 0
+    np.testing.assert_allclose(after, s.shown()[s.fields[1]][grid.source.data["row"]])
+    s.select_box(-10, 0, -10, 0)
+    rows = np.asarray(grid.source.data["row"])
+    assert sorted(rows[grid.source.selected.indices]) == sorted(s.selection)
+    for v in grid.views.values():
+        assert f"{len(s.selection)} selected" in v.header.object
+    s.pick_at(3.0, 4.0)
+    x, y = s.snapshot.positions[s.picked]
+    assert grid.pick_source.data == dict(x=[x], y=[y])
+
+
+def test_rasterised_views_for_large_systems(monkeypatch):
+    import glassviz.app.state as state
+    from glassviz.app.layout import build
+
+    monkeypatch.setattr(state, "LARGE_N", 1000)  # the 2000-particle glass counts as large here
+    app = build([DEMO_GLASS])
+    s, grid = app.session, app.views["grid"]
+    assert s.large and len(grid.source.data["x"]) == 0
+    for v in grid.views.values():
+        img = v.image.data["image"][0]
+        assert img.shape[0] > 100 and (img != 0).mean() > 0.5  # the box is covered
+    s.select_box(-10, 0, -10, 0)
+    v = next(iter(grid.views.values()))
+    with_sel = v.image.data["image"][0].copy()
+    s.clear_selection()
+    assert (v.image.data["image"][0] != with_sel).any()
+    s.pick_at(-20.3, 20.3)  # the corner: picking stays periodic
+    assert s.picked is not None
+    d = s.snapshot.positions[s.picked] - np.array([-20.3, 20.3])
+    L = s.snapshot.heights
+    d -= L * np.round(d / L)
+    assert np.hypot(*d) < 1.5
+
+
+def test_compare_and_scene(app):
+    s, compare = app.session, app.views["compare"]
+    k = len(s.fields)
+    assert len(compare.matrix_source.data["c"]) == k * k
+    assert app.views["scene"].panel.visible is False  # 2D: no 3D scene
