@@ -223,3 +223,20 @@ def test_trajectory_frames(tmp_path):
     np.testing.assert_allclose(s.snapshot.positions, glassviz.load(DEMO_LIQUID).positions)
     assert not np.allclose(s.shown()["voronoi_volume"], first)
     assert len(s.selection) == 0  # another configuration: the old selection means nothing
+
+
+def test_store_and_figure_import_no_server_stack():
+    import subprocess
+    import sys
+
+    code = ("import sys, glassviz.app.state, glassviz.app.figure; "
+            "print(','.join(m for m in ('panel', 'bokeh', 'pyvista', 'vtk', 'torch') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == ""
+
+
+def test_serve_refuses_a_missing_file_in_one_line():
+    from tests.conftest import run_cli
+
+    rc, _, err = run_cli("serve", "/nonexistent/run.dump", "--port", "1")
+    assert rc == 2 and err.strip() == "glassviz: error: /nonexistent/run.dump: no such file"
