@@ -20,7 +20,7 @@ class AblationPanel:
     def __init__(self, session: Session, grid):
         self.session, self.grid = session, grid
         self.run = pn.widgets.Button(name="Run shell ablation", button_type="primary", css_classes=["gv-ablate"])
-        from glassviz.app.layout import on_document
+        from glassviz.app.controls import on_document
 
         self.run.on_click(on_document(self.start))
         self.progress = pn.indicators.Progress(value=0, max=100, width=300, bar_color="primary",

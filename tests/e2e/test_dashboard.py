@@ -92,6 +92,8 @@ def test_xi_selection_pick_ablation_and_pdf_export(server, browser, shots, tmp_p
         n_fields = len([t for t in p.texts(".gv-title") if not t.startswith("3D")])
         ncol = min(3, n_fields)
         assert width_in == pytest.approx(2.3 * ncol, abs=0.01)
+        nrow = -(-n_fields // ncol)
+        assert height_in == pytest.approx((0.8 * 2.3 + 0.55) * nrow + 0.2, abs=0.01)  # square panels
         text = reader.pages[0].extract_text()
         for k in range(n_fields):
             assert f"({chr(97 + k)})" in text

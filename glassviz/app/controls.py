@@ -1,0 +1,121 @@
+"""The sidebar: files (path, upload, open list, frame slider), the header line, the error line and
+the display controls, all bound to the session store's parameters."""
+
+from __future__ import annotations
+
+import html
+
+import panel as pn
+
+from glassviz.app.state import Session
+
+
+def on_document(fn):
+    """Run ``fn`` on the page's next tick, under the document lock.  Panel runs button
+    callbacks as tasks outside the lock, where changing widget options or adding models
+    fails; outside a server (tests, benchmarks) ``fn`` runs at once."""
+    def run(*_):
+        doc = pn.state.curdoc
+        if doc is None or getattr(doc, "session_context", None) is None:
+            fn()
+        else:
+            doc.add_next_tick_callback(fn)
+    return run
+
+
+def header(session: Session) -> pn.pane.HTML:
+    pane = pn.pane.HTML("", css_classes=["gv-header"], sizing_mode="stretch_width")
+
+    def update(*_):
+        if session.snapshot is None:
+            pane.object = "<div class='gv-headline'><b>glassviz</b>: no snapshot open</div>"
+            return
+        h = session.header()
+        t = "unknown" if h["T"] is None else f"{h['T']:g}"
+        frames = f" · frame {h['frame'] + 1}/{h['frames']}" if h["frames"] > 1 else ""
+        pane.object = (f"<div class='gv-headline'><span class='gv-file'><b>{h['file']}</b></span> · system <b class='gv-system'>"
+                       f"{h['system']}</b> · N = <b class='gv-n'>{h['N']}</b> · <b class='gv-dim'>{h['dim']}D</b>"
+                       f" · box {h['box']} · T = <b>{t}</b>{frames}</div>")
+
+    update()
+    session.param.watch(update, ["snapshot_version", "frame"])
+    return pane
+
+
+def message(session: Session) -> pn.pane.HTML:
+    pane = pn.pane.HTML("", css_classes=["gv-message"], sizing_mode="stretch_width")
+    def show(*_):
+        text = session.message
+        pane.object = f"<div class='gv-error'>{html.escape(text)}</div>" if text else ""
+
+    session.param.watch(show, ["message"])
+    return pane
+
+
+def file_controls(session: Session):
+    choose = pn.widgets.Select.from_param(session.param.path, name="open files")
+    path = pn.widgets.TextInput(name="open a file by path", placeholder="/path/to/dump.lammpstrj",
+                                css_classes=["gv-path"])
+    button = pn.widgets.Button(name="Open", css_classes=["gv-open"])
+    @on_document
+    def open_path():
+        # value_input follows every keystroke; value only changes on Enter or blur
+        target = path.value_input or path.value
+        if target:
+            session.open(target)
+
+    button.on_click(open_path)
+    path.param.watch(open_path, "enter_pressed")
+    upload = pn.widgets.FileInput(name="upload", multiple=False)
+
+    @on_document
+    def uploaded():
+        if upload.value is not None:
+            session.open_upload(upload.filename, upload.value)
+
+    upload.param.watch(uploaded, "value")
+    # a frame slider only for trajectories (a slider with start == end is invalid in Bokeh)
+    frame_box = pn.Column()
+
+    def frames(*_):
+        choose.options = list(session.param.path.objects)
+        if session.param.frame.bounds[1] > 0:
+            frame_box.objects = [pn.widgets.IntSlider.from_param(session.param.frame, name="frame")]
+        else:
+            frame_box.objects = []
+
+    frames()
+    session.param.watch(frames, ["snapshot_version"])
+    return pn.Column(choose, path, button, upload, frame_box, width=310)
+
+
+def display_controls(session: Session):
+    w = {
+        "fields": pn.widgets.MultiChoice.from_param(session.param.fields, name="views (fields)"),
+        "time": pn.widgets.Select.from_param(session.param.time, name="time horizon t"),
+        "xi": pn.widgets.FloatSlider.from_param(session.param.xi, name="coarse-graining ξ (0 = raw)",
+                                                css_classes=["gv-xi"]),
+        "normalize": pn.widgets.Checkbox.from_param(session.param.normalize, name="normalise to [0, 1]"),
+        "one_minus": pn.widgets.MultiChoice.from_param(session.param.one_minus, name="show as 1 − X"),
+        "opacity": pn.widgets.Select.from_param(session.param.opacity_field, name="opacity from field"),
+        "species": pn.widgets.RadioButtonGroup.from_param(session.param.species, name="species"),
+        "cmap": pn.widgets.Select.from_param(session.param.cmap, name="colour map"),
+        "clim": pn.widgets.RangeSlider.from_param(session.param.clim, name="colour range (percentiles)", step=1),
+    }
+    slab = pn.Column(
+        pn.pane.HTML("<b>slab of the 2D views</b>"),
+        pn.widgets.RadioButtonGroup.from_param(session.param.slab_axis, name="slab normal"),
+        pn.widgets.FloatSlider.from_param(session.param.slab_position, name="slab position (fraction of box)"),
+        pn.widgets.FloatSlider.from_param(session.param.slab_thickness, name="slab thickness (σ)"),
+    )
+    slab.visible = session.snapshot is not None and session.snapshot.dim == 3
+
+    def show_slab(*_):
+        slab.visible = session.snapshot is not None and session.snapshot.dim == 3
+
+    session.param.watch(show_slab, ["snapshot_version"])
+    clear = pn.widgets.Button(name="Clear selection", css_classes=["gv-clear"])
+    clear.on_click(on_document(session.clear_selection))
+    return pn.Column(w["fields"], w["time"], w["xi"], w["normalize"], w["one_minus"], w["opacity"],
+                     pn.pane.HTML("species shown"), w["species"], w["cmap"], w["clim"],
+                     slab, clear)
