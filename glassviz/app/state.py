@@ -97,6 +97,8 @@ class Session(param.Parameterized):
         self._cards = None
         self._plane = None
         self._plane_key = None
+        self._pending = None  # a snapshot open() has read, shown by the path watcher
+        self._bumped = None
         for k, f in enumerate(files):
             self.open(f, show=(k == 0))
 
@@ -152,7 +154,7 @@ class Session(param.Parameterized):
         import glassviz
         from glassviz.io import n_frames
 
-        pending, self._pending = getattr(self, "_pending", None), None
+        pending, self._pending = self._pending, None
         if pending is not None:
             self._show(*pending)
             return
@@ -407,9 +409,14 @@ class Session(param.Parameterized):
 
     @param.depends("fields", "xi", "normalize", "one_minus", "opacity_field", watch=True)
     def _bump(self):
+        """Bump ``values_version`` once per change of the shown values (a snapshot or time
+        change sets several parameters; the views redraw once)."""
         if self.snapshot is not None:
             self.shown()
-            self.values_version += 1
+            key = (self.snapshot_version, self._shown_key)
+            if key != self._bumped:
+                self._bumped = key
+                self.values_version += 1
 
     # -- selection and picking ------------------------------------------------------------
     def _visible_rows(self, rows: np.ndarray) -> np.ndarray:
@@ -467,18 +474,17 @@ class Session(param.Parameterized):
         self.raw(name)
         pred = self._ctx.cache[("prediction", name.split("@", 1)[1])]
         g = pred.graph
+        real = g.senders != g.receivers
+        lo = np.minimum(g.senders[real], g.receivers[real]).astype(np.int64)
+        hi = np.maximum(g.senders[real], g.receivers[real]).astype(np.int64)
+        # both directed edges of a pair carry it: average them
+        pairs, inverse = np.unique(lo * g.n + hi, return_inverse=True)
+        v = np.bincount(inverse, weights=pred.edges[real]) / np.bincount(inverse)
+        i, j = pairs // g.n, pairs % g.n
         inslab = np.zeros(self.snapshot.n, dtype=bool)
         inslab[self.plane().rows] = True
-        keep = (g.senders < g.receivers) & inslab[g.senders] & inslab[g.receivers]
-        i, j = g.senders[keep], g.receivers[keep]
-        v = pred.edges[keep]
-        # the reverse edge j -> i carries the same pair: average both predictions
-        code = g.senders.astype(np.int64) * g.n + g.receivers
-        order = np.argsort(code)
-        pos = np.searchsorted(code[order], j.astype(np.int64) * g.n + i)
-        pos = np.minimum(pos, len(order) - 1)
-        found = code[order][pos] == j.astype(np.int64) * g.n + i
-        v = np.where(found, 0.5 * (v + pred.edges[order][pos]), v)
+        keep = inslab[i] & inslab[j]
+        i, j, v = i[keep], j[keep], v[keep]
         seg = self._segments(i, j)
         seg["v"] = v.astype(np.float64)
         return seg

@@ -56,7 +56,7 @@ class Scene3D:
         self.panel = pn.Column(self.title, self.pane, css_classes=["gv-view", "gv-3d"], margin=4)
         self.redraw()
         session.param.watch(lambda *e: self.redraw(),
-                            ["snapshot_version", "values_version", "fields", "cmap", "clim", "species", "selection",
+                            ["values_version", "cmap", "clim", "species", "selection",
                              "picked", "slab_axis", "slab_position", "slab_thickness"])
 
     def _glyph_actor(self):

@@ -16,6 +16,8 @@ correlations and the ablation.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import panel as pn
 from bokeh.events import RangesUpdate, SelectionGeometry, Tap
@@ -30,13 +32,14 @@ VIEW_PX = 330
 RASTER_PX = 400
 
 
-def palette(cmap: str, n: int = 256) -> list[str]:
+@functools.lru_cache(maxsize=32)
+def palette(cmap: str, n: int = 256) -> tuple:
     """Hex colours of a matplotlib colour map (the figure export uses the same maps)."""
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
 
     cm = colormaps[cmap]
-    return [to_hex(cm(k / (n - 1))) for k in range(n)]
+    return tuple(to_hex(cm(k / (n - 1))) for k in range(n))
 
 
 class FieldView:
@@ -157,7 +160,7 @@ class FieldView:
         lo, hi = self.mapper.low, self.mapper.high
         # one pixel per particle centre, spread to the particle's size (sigma ~ 1) when zoomed in
         px = int(min(10, round(0.5 / ((x1 - x0) / w))))
-        img = tf.shade(cvs.points(df, "x", "y", ds.mean("v")), cmap=palette(s.cmap), span=(lo, hi), how="linear")
+        img = tf.shade(cvs.points(df, "x", "y", ds.mean("v")), cmap=list(palette(s.cmap)), span=(lo, hi), how="linear")
         if px > 0:
             img = tf.spread(img, px=px, shape="circle")
         if len(s.selection):
