@@ -83,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--tau-max", type=float, default=2000.0, help="longest F_s(q, t) measurement (default 2000)")
     m.add_argument("--edge-cutoff", type=float, default=2.0, help="pairs with r(0) below it get pair-distance changes")
     m.add_argument("--store-replicas", action="store_true", help="also store the replicas' positions (large)")
+    m.add_argument("--compact", action="store_true",
+                   help="store the replica averages and pair-distance changes as float16 (training sets at scale)")
     m.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
     m.add_argument("-o", "--output", required=True, help="output directory")
     m.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
@@ -613,7 +615,7 @@ def run_simulate(args) -> int:
                 configs=args.configs, replicas=args.replicas, times=tuple(args.times), quench_to=args.quench_to,
                 cooling_rate=args.cooling_rate, hold_time=args.hold_time, seed=args.seed, chains=args.chains,
                 spacing=args.spacing, equilibration=args.equilibration, tau_max=args.tau_max,
-                edge_cutoff=args.edge_cutoff, store_replicas=args.store_replicas)
+                edge_cutoff=args.edge_cutoff, store_replicas=args.store_replicas, compact=args.compact)
     argv = [a for a in sys.argv[1:] if a not in ("-q", "--quiet")] if sys.argv[1:2] == ["simulate"] else []
     command = "glassviz " + shlex.join(argv) if argv else ""
     card = Simulation(plan, args.output, workers=args.workers, command=command, progress=not args.quiet).run()

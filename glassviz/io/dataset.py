@@ -12,12 +12,12 @@ types               (N,) int8       LAMMPS types 1..S (1 = A)
 box                 (d, d) float64  box matrix (columns = box vectors), origin 0
 meta                () str          JSON: system, temperature, protocol, config index, seeds...
 times               (T,) float64    LJ times of the isoconfigurational averages (optional)
-propensity          (T, N) float32  < |dr_i| > over replicas
+propensity          (T, N) float32  < |dr_i| > over replicas (float16 in --compact sets)
 propensity2         (T, N) float32  < |dr_i|^2 >
 cage_propensity     (T, N) float32  < |dr_i - mean_{Voronoi nbrs} dr_j| >
 bond_breakage       (T, N) float32  mean fraction of broken initial bonds (A1 1.1, A2 1.5)
 edge_index          (E, 2) int32    pairs i < j with r_ij(0) < edge_cutoff (meta)
-edge_change         (T, E) float32  < |r_ij(t)| - |r_ij(0)| >  (BOTAN edge target)
+edge_change         (T, E) float32  < |r_ij(t)| - |r_ij(0)| >  (BOTAN edge target; float16 in --compact)
 replica_positions   (T, R, N, d)    float32 unwrapped replica positions (demo files only)
 ==================  ==============  ==========================================================
 
@@ -116,7 +116,8 @@ def read(path, frame: int | None = None, dim: int | None = None, **_):
     ensemble = None
     if "times" in data:
         times = np.asarray(data["times"], dtype=np.float64)
-        averages = {k: data[k] for k in AVERAGES if k in data}
+        # --compact sets store float16: compute in float32 as for every other file
+        averages = {k: np.asarray(data[k], dtype=np.float32) for k in AVERAGES if k in data}
         for k, arr in averages.items():
             if arr.shape != (len(times), n):
                 raise InputError(path, f"'{k}' has shape {arr.shape}, expected {(len(times), n)}")
@@ -127,7 +128,9 @@ def read(path, frame: int | None = None, dim: int | None = None, **_):
                 raise InputError(path, f"'replica_positions' has shape {replicas.shape}")
             check_finite(path, replicas, "replica positions")
         ensemble = IsoEnsemble(times=times, initial=pos.copy(), positions=replicas, averages=averages,
-                               edge_index=data.get("edge_index"), edge_change=data.get("edge_change"),
+                               edge_index=data.get("edge_index"),
+                               edge_change=None if data.get("edge_change") is None
+                               else np.asarray(data["edge_change"], dtype=np.float32),
                                edge_cutoff=meta.get("edge_cutoff"), replicas=meta.get("replicas"))
     return make_snapshot(path, fmt="glassviz", positions=pos, h=h, origin=np.zeros(d), labels=types.astype(np.int64),
                          ids=np.arange(1, n + 1), meta=meta, ensemble=ensemble)

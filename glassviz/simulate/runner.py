@@ -59,6 +59,7 @@ class Plan:
     tau_max: float = 2000.0
     edge_cutoff: float = 2.0
     store_replicas: bool = False
+    compact: bool = False
     times_steps: tuple = field(default=(), init=False)
 
     def __post_init__(self):
@@ -186,6 +187,10 @@ class Simulation:
         with open(path) as fh:
             old = json.load(fh).get("plan", {})
         new = json.loads(json.dumps(self._plan_dict()))
+        # settings added after a dataset was made count as their defaults
+        defaults = json.loads(json.dumps(asdict(Plan(system=self.plan.system, temperature=1.0, n_particles=10,
+                                                     configs=1))))
+        old = {k: old.get(k, defaults.get(k)) for k in new}
         if old != new:
             diff = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
             raise GlassvizError(f"{self.outdir}: holds a dataset made with other settings ({', '.join(diff)}); "
@@ -269,6 +274,10 @@ class Simulation:
                                  origin=np.zeros(st.dim), labels=st.types)
             averages, edges, change = ensemble_averages(snap, replicas - snap.offset, self.system.lj_sigma,
                                                         self.plan.edge_cutoff, initial=st.x - snap.offset)
+            if self.plan.compact:
+                # float16 keeps 3-4 significant digits, far below the replica noise of the means
+                averages = {name: a.astype(np.float16) for name, a in averages.items()}
+                change = change.astype(np.float16)
             arrays.update(times=np.asarray(self.plan.times), edge_index=edges, edge_change=change, **averages)
             if self.plan.store_replicas:
                 arrays["replica_positions"] = replicas.astype(np.float32)
