@@ -55,7 +55,7 @@ def serve(files=None, port: int = 5006, address: str = "localhost", show: bool =
 
             raise InputError(f, "no such file")
     # import the model stack once at start, not in the first visitor's session
-    import glassviz.models.fields  # noqa: F401
+    import glassviz.fields.models  # noqa: F401
     import glassviz.app.view3d  # noqa: F401
 
     pn.serve(lambda: build(files), port=port, address=address, show=show, title="glassviz",

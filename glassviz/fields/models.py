@@ -10,7 +10,7 @@
                        neighbours, :mod:`glassviz.explain.attention`.
 
 The propensity fields share one forward pass per snapshot and model (cached in the field context).
-Registered lazily by :mod:`glassviz.fields` so the plain-field path never imports torch.
+Registered lazily by :mod:`glassviz.fields.registry` so the plain-field path never imports torch.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from glassviz.errors import GlassvizError
-from glassviz.fields import register_model_field
+from glassviz.fields.registry import register_model_field
 
 
 def prediction(ctx, name: str):

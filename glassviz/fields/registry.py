@@ -1,9 +1,10 @@
 """The field registry: one name -> one computation, used by the CLI, the dashboard and batch jobs.
 
 Plain fields (``voronoi_volume``, ``coordination``, ``tong_tanaka``, ``compactness``,
-``propensity``) are computed here; model fields (``propensity@MODEL``, ``gradcam@MODEL``, ...)
-are registered by the model packages through :func:`register_model_field`, so a new indicator or
-model appears everywhere at once.
+``propensity``) are registered by :mod:`glassviz.fields.indicators`; model fields
+(``propensity@MODEL``, ``gradcam@MODEL``, ...) by :mod:`glassviz.fields.models` through
+:func:`register_model_field`, imported on first use, so a new indicator or model appears
+everywhere at once.
 
 :func:`compute_fields` applies the same post-processing to every field, in Oyama's order:
 coarse-graining (ξ; 0 = raw), then min-max normalisation, then 1 - X for the fields named in
@@ -18,6 +19,7 @@ from typing import Callable
 import numpy as np
 
 from glassviz.errors import GlassvizError
+from glassviz.fields.names import FieldName
 
 
 @dataclass
@@ -52,7 +54,7 @@ FIELDS: dict[str, FieldSpec] = {}
 MODEL_FIELDS: dict[str, Callable] = {}
 # where each KIND@MODEL field is registered, imported on first use (keeps torch out of the
 # plain-field path)
-MODEL_FIELD_MODULES = {kind: "glassviz.models.fields" for kind in ("propensity", "edge_change", "gradcam", "attention")}
+MODEL_FIELD_MODULES = {kind: "glassviz.fields.models" for kind in ("propensity", "edge_change", "gradcam", "attention")}
 
 
 def register(spec: FieldSpec) -> None:
@@ -64,67 +66,6 @@ def register_model_field(kind: str, fn: Callable[[FieldContext, str], np.ndarray
     MODEL_FIELDS[kind] = fn
 
 
-def _voronoi_volume(ctx):
-    return ctx.voronoi().volumes
-
-
-def _coordination(ctx):
-    return ctx.voronoi().nlist.counts.astype(np.float64)
-
-
-def _tong_tanaka(ctx):
-    from glassviz.structure import TongTanaka
-
-    return TongTanaka(sigma=ctx.sigma, system=ctx.system).compute(ctx.snapshot, ctx.voronoi()).theta
-
-
-def _compactness(ctx):
-    from glassviz.structure import Compactness
-
-    return Compactness(sigma=ctx.sigma, system=ctx.system).compute(ctx.snapshot, ctx.voronoi()).omega
-
-
-def _propensity(ctx):
-    from glassviz.dynamics import propensity
-
-    return propensity(ctx.snapshot, ctx.time, moment=1)
-
-
-def _propensity2(ctx):
-    from glassviz.dynamics import propensity
-
-    return propensity(ctx.snapshot, ctx.time, moment=2)
-
-
-def _cage_propensity(ctx):
-    from glassviz.dynamics import cage_propensity
-
-    return cage_propensity(ctx.snapshot, ctx.time)
-
-
-def _bond_breakage(ctx):
-    from glassviz.dynamics import bond_breakage
-
-    from glassviz.systems import get_system
-
-    lj_sigma = None if ctx.system is None else np.asarray(get_system(ctx.system).lj_sigma)
-    return bond_breakage(ctx.snapshot, ctx.time, lj_sigma=lj_sigma)
-
-
-register(FieldSpec("voronoi_volume", "Voronoi cell volume (area in 2D), Υ", _voronoi_volume, "sigma^d"))
-register(FieldSpec("coordination", "number of Voronoi neighbours", _coordination))
-register(FieldSpec("tong_tanaka", "Tong-Tanaka bond-angle order Θ", _tong_tanaka, "rad"))
-register(FieldSpec("compactness", "Tong-Tanaka tetrahedral compactness Ω", _compactness, dims=(3,)))
-register(FieldSpec("propensity", "dynamic propensity <|Δr|> over the isoconfigurational ensemble",
-                   _propensity, "sigma", needs_ensemble=True))
-register(FieldSpec("propensity2", "<|Δr|^2> over the isoconfigurational ensemble", _propensity2, "sigma^2",
-                   needs_ensemble=True))
-register(FieldSpec("cage_propensity", "cage-relative propensity <|Δr - <Δr>_Voronoi neighbours|>",
-                   _cage_propensity, "sigma", needs_ensemble=True))
-register(FieldSpec("bond_breakage", "mean fraction of initial bonds broken (Yamamoto-Onuki, A1 1.1, A2 1.5)",
-                   _bond_breakage, needs_ensemble=True))
-
-
 def available(snapshot) -> list[str]:
     """Plain field names that apply to ``snapshot``."""
     return [s.name for s in FIELDS.values()
@@ -133,8 +74,9 @@ def available(snapshot) -> list[str]:
 
 def compute_field(ctx: FieldContext, name: str) -> np.ndarray:
     snap = ctx.snapshot
-    if "@" in name:
-        kind, model = name.split("@", 1)
+    parsed = FieldName.parse(name)
+    if parsed.is_model:
+        kind, model = parsed.kind, parsed.model
         if kind not in MODEL_FIELDS and kind in MODEL_FIELD_MODULES:
             import importlib
 

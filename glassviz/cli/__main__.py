@@ -1,0 +1,5 @@
+import sys
+
+from glassviz.cli import main
+
+sys.exit(main())

@@ -1,0 +1,72 @@
+"""The plain per-particle fields: structural indicators and isoconfigurational ground truth.
+
+Each is registered under its name in :mod:`glassviz.fields.registry`; the computations live in
+:mod:`glassviz.structure` and :mod:`glassviz.dynamics` (imported on first use).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from glassviz.fields.registry import FieldSpec, register
+
+
+def _voronoi_volume(ctx):
+    return ctx.voronoi().volumes
+
+
+def _coordination(ctx):
+    return ctx.voronoi().nlist.counts.astype(np.float64)
+
+
+def _tong_tanaka(ctx):
+    from glassviz.structure import TongTanaka
+
+    return TongTanaka(sigma=ctx.sigma, system=ctx.system).compute(ctx.snapshot, ctx.voronoi()).theta
+
+
+def _compactness(ctx):
+    from glassviz.structure import Compactness
+
+    return Compactness(sigma=ctx.sigma, system=ctx.system).compute(ctx.snapshot, ctx.voronoi()).omega
+
+
+def _propensity(ctx):
+    from glassviz.dynamics import propensity
+
+    return propensity(ctx.snapshot, ctx.time, moment=1)
+
+
+def _propensity2(ctx):
+    from glassviz.dynamics import propensity
+
+    return propensity(ctx.snapshot, ctx.time, moment=2)
+
+
+def _cage_propensity(ctx):
+    from glassviz.dynamics import cage_propensity
+
+    return cage_propensity(ctx.snapshot, ctx.time)
+
+
+def _bond_breakage(ctx):
+    from glassviz.dynamics import bond_breakage
+
+    from glassviz.systems import get_system
+
+    lj_sigma = None if ctx.system is None else np.asarray(get_system(ctx.system).lj_sigma)
+    return bond_breakage(ctx.snapshot, ctx.time, lj_sigma=lj_sigma)
+
+
+register(FieldSpec("voronoi_volume", "Voronoi cell volume (area in 2D), Υ", _voronoi_volume, "sigma^d"))
+register(FieldSpec("coordination", "number of Voronoi neighbours", _coordination))
+register(FieldSpec("tong_tanaka", "Tong-Tanaka bond-angle order Θ", _tong_tanaka, "rad"))
+register(FieldSpec("compactness", "Tong-Tanaka tetrahedral compactness Ω", _compactness, dims=(3,)))
+register(FieldSpec("propensity", "dynamic propensity <|Δr|> over the isoconfigurational ensemble",
+                   _propensity, "sigma", needs_ensemble=True))
+register(FieldSpec("propensity2", "<|Δr|^2> over the isoconfigurational ensemble", _propensity2, "sigma^2",
+                   needs_ensemble=True))
+register(FieldSpec("cage_propensity", "cage-relative propensity <|Δr - <Δr>_Voronoi neighbours|>",
+                   _cage_propensity, "sigma", needs_ensemble=True))
+register(FieldSpec("bond_breakage", "mean fraction of initial bonds broken (Yamamoto-Onuki, A1 1.1, A2 1.5)",
+                   _bond_breakage, needs_ensemble=True))
