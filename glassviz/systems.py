@@ -64,6 +64,11 @@ SYSTEMS: dict[str, System] = {
                     ((5 / 6, 1.0), (1.0, 7 / 6)), ((5 / 6, 1.0), (1.0, 7 / 6)),
                     ((1.0, 1.0), (1.0, 1.0)),
                     "additive binary mixture 50:50, rho 1.2", potential="lj/smooth/linear"),
+    # Oyama et al. (2023) Table I "KAM": N_A = 700, N_B = 1300, rho = 1.09, linearly smoothed LJ. The
+    # table's epsilon columns read eps_AB = 0.5, eps_BB = 1.5, but their text says unlike species bind
+    # most strongly, as in Kob-Andersen: eps_AB = 1.5, eps_BB = 0.5 here (DESIGN.md, "Systems").
+    "KAM2D": System("KAM2D", 2, (0.35, 0.65), 1.09, _KA_TT_SIGMA, _KA_LJ_SIGMA, _KA_LJ_EPS,
+                    "Oyama's Kob-Andersen mixture in 2D, 35:65, rho 1.09", potential="lj/smooth/linear"),
 }
 
 FRACTION_TOL = 0.03

@@ -15,7 +15,8 @@ def add_parser(sub) -> None:
                     "optionally quench each to --quench-to, and/or run --replicas isoconfigurational NVE "
                     "replicas storing propensities and pair-distance changes at --times. Interrupted runs "
                     "resume with the same command and give the same files.")
-    m.add_argument("system", type=str.upper, choices=("KA3D", "KA2D", "ABM2D"), metavar="{ka3d,ka2d,abm2d}")
+    m.add_argument("system", type=str.upper, choices=("KA3D", "KA2D", "ABM2D", "KAM2D"),
+                   metavar="{ka3d,ka2d,abm2d,kam2d}")
     m.add_argument("--temperature", type=float, required=True, help="temperature T of the liquid")
     m.add_argument("--n-particles", type=int, required=True)
     m.add_argument("--configs", type=int, required=True, help="number of configurations")
@@ -34,6 +35,12 @@ def add_parser(sub) -> None:
     m.add_argument("--tau-max", type=float, default=2000.0, help="longest F_s(q, t) measurement (default 2000)")
     m.add_argument("--edge-cutoff", type=float, default=2.0, help="pairs with r(0) below it get pair-distance changes")
     m.add_argument("--store-replicas", action="store_true", help="also store the replicas' positions (large)")
+    m.add_argument("--replicas-from", choices=("liquid", "glass"), default="liquid",
+                   help="start the replicas from the liquid configuration (default) or from its quenched glass "
+                        "(Oyama et al.'s ageing propensity; needs --quench-to)")
+    m.add_argument("--replica-temperature", type=float, default=None,
+                   help="temperature of the replicas' fresh velocities (default: that of the state they start "
+                        "from; Oyama et al. use T* to 1.5 T* for glasses)")
     m.add_argument("--compact", action="store_true",
                    help="store the replica averages and pair-distance changes as float16 (training sets at scale)")
     m.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
@@ -51,7 +58,8 @@ def run_simulate(args) -> int:
                 configs=args.configs, replicas=args.replicas, times=tuple(args.times), quench_to=args.quench_to,
                 cooling_rate=args.cooling_rate, hold_time=args.hold_time, seed=args.seed, chains=args.chains,
                 spacing=args.spacing, equilibration=args.equilibration, tau_max=args.tau_max,
-                edge_cutoff=args.edge_cutoff, store_replicas=args.store_replicas, compact=args.compact)
+                edge_cutoff=args.edge_cutoff, store_replicas=args.store_replicas, compact=args.compact,
+                replicas_from=args.replicas_from, replica_temperature=args.replica_temperature)
     argv = [a for a in sys.argv[1:] if a not in ("-q", "--quiet")] if sys.argv[1:2] == ["simulate"] else []
     command = "glassviz " + shlex.join(argv) if argv else ""
     card = Simulation(plan, args.output, workers=args.workers, command=command, progress=not args.quiet).run()

@@ -28,7 +28,7 @@ def ensemble_averages(snapshot, replicas: np.ndarray, lj_sigma, edge_cutoff: flo
     Returns
     -------
     averages : dict name -> (T, N) float32: ``propensity``, ``propensity2``, ``cage_propensity``,
-        ``bond_breakage``.
+        ``cage_msd`` (Oyama's CRSD), ``bond_breakage``.
     edge_index : (E, 2) int32, pairs i < j.
     edge_change : (T, E) float32.
     """
@@ -40,7 +40,7 @@ def ensemble_averages(snapshot, replicas: np.ndarray, lj_sigma, edge_cutoff: flo
     nlist = VoronoiNeighbours().compute(snapshot).nlist
     pairs, r0 = initial_pairs(snapshot, max(edge_cutoff, A1 * float(lj_sigma.max())))
     edge = r0 < edge_cutoff
-    names = ("propensity", "propensity2", "cage_propensity", "bond_breakage")
+    names = ("propensity", "propensity2", "cage_propensity", "cage_msd", "bond_breakage")
     out = {name: np.empty((len(replicas), len(x0)), dtype=np.float32) for name in names}
     change = np.empty((len(replicas), int(edge.sum())), dtype=np.float32)
     for k, xk in enumerate(replicas):
@@ -48,6 +48,8 @@ def ensemble_averages(snapshot, replicas: np.ndarray, lj_sigma, edge_cutoff: flo
         out["propensity"][k], out["propensity2"][k] = displacement_moments(dr)
         cr = cage_relative(dr, nlist)
         out["cage_propensity"][k] = np.sqrt(np.einsum("rnd,rnd->rn", cr, cr)).mean(axis=0)
+        crs = cage_relative(dr, nlist, include_self=True)
+        out["cage_msd"][k] = np.einsum("rnd,rnd->rn", crs, crs).mean(axis=0)
         out["bond_breakage"][k] = broken_bond_fraction(h, x0, xk, snapshot.species, lj_sigma, pairs, r0)
         change[k] = distance_change(h, x0, xk, pairs[edge], r0[edge])
     return out, pairs[edge].astype(np.int32), change

@@ -49,6 +49,12 @@ def _cage_propensity(ctx):
     return cage_propensity(ctx.snapshot, ctx.time)
 
 
+def _cage_msd(ctx):
+    from glassviz.dynamics import cage_msd
+
+    return cage_msd(ctx.snapshot, ctx.time)
+
+
 def _bond_breakage(ctx):
     from glassviz.dynamics import bond_breakage
 
@@ -68,5 +74,7 @@ register(FieldSpec("propensity2", "<|Δr|^2> over the isoconfigurational ensembl
                    needs_ensemble=True))
 register(FieldSpec("cage_propensity", "cage-relative propensity <|Δr - <Δr>_Voronoi neighbours|>",
                    _cage_propensity, "sigma", needs_ensemble=True))
+register(FieldSpec("cage_msd", "Oyama's propensity Δ: <|Δr - <Δr>_i and Voronoi neighbours|^2>",
+                   _cage_msd, "sigma^2", needs_ensemble=True))
 register(FieldSpec("bond_breakage", "mean fraction of initial bonds broken (Yamamoto-Onuki, A1 1.1, A2 1.5)",
                    _bond_breakage, needs_ensemble=True))

@@ -15,6 +15,7 @@ times               (T,) float64    LJ times of the isoconfigurational averages 
 propensity          (T, N) float32  < |dr_i| > over replicas (float16 in --compact sets)
 propensity2         (T, N) float32  < |dr_i|^2 >
 cage_propensity     (T, N) float32  < |dr_i - mean_{Voronoi nbrs} dr_j| >
+cage_msd            (T, N) float32  < |dr_i - mean_{i and Voronoi nbrs} dr_j|^2 > (Oyama's CRSD; newer files)
 bond_breakage       (T, N) float32  mean fraction of broken initial bonds (A1 1.1, A2 1.5)
 edge_index          (E, 2) int32    pairs i < j with r_ij(0) < edge_cutoff (meta)
 edge_change         (T, E) float32  < |r_ij(t)| - |r_ij(0)| >  (BOTAN edge target; float16 in --compact)
@@ -41,7 +42,7 @@ from glassviz.io.assemble import check_frame, make_snapshot
 from glassviz.snapshot import IsoEnsemble, check_finite
 
 FORMAT = "glassviz-dataset/1"
-AVERAGES = ("propensity", "propensity2", "cage_propensity", "bond_breakage")
+AVERAGES = ("propensity", "propensity2", "cage_propensity", "cage_msd", "bond_breakage")
 _DATE = (1980, 1, 1, 0, 0, 0)
 
 

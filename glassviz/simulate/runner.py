@@ -60,6 +60,8 @@ class Plan:
     edge_cutoff: float = 2.0
     store_replicas: bool = False
     compact: bool = False
+    replicas_from: str = "liquid"
+    replica_temperature: float | None = None
     times_steps: tuple = field(default=(), init=False)
 
     def __post_init__(self):
@@ -71,6 +73,12 @@ class Plan:
             raise GlassvizError("--times needs --replicas")
         if any(t <= 0 for t in self.times) or list(self.times) != sorted(set(self.times)):
             raise GlassvizError(f"--times must be positive and increasing, got {list(self.times)}")
+        if self.replicas_from not in ("liquid", "glass"):
+            raise GlassvizError(f"--replicas-from must be liquid or glass, got {self.replicas_from!r}")
+        if self.replicas_from == "glass" and (self.quench_to is None or not self.replicas):
+            raise GlassvizError("--replicas-from glass needs --quench-to, --cooling-rate and --replicas")
+        if self.replica_temperature is not None and self.replica_temperature <= 0:
+            raise GlassvizError("--replica-temperature must be positive")
         if (self.quench_to is None) != (self.cooling_rate is None):
             raise GlassvizError("--quench-to and --cooling-rate go together")
         if self.cooling_rate is not None and self.cooling_rate <= 0:
@@ -160,6 +168,17 @@ class Simulation:
         tag = "start" if j is None else f"{j:04d}"
         return os.path.join(self.state_dir, f"chain{chain}_{tag}.npz")
 
+    def _glass_state_path(self, k: int) -> str:
+        return os.path.join(self.state_dir, f"glass{k:04d}.npz")
+
+    @property
+    def replica_T(self) -> float:
+        """Temperature of the replicas' velocities: --replica-temperature, else the state's own."""
+        p = self.plan
+        if p.replica_temperature is not None:
+            return p.replica_temperature
+        return p.quench_to if p.replicas_from == "glass" else p.temperature
+
     def _tau_path(self, chain: int) -> str:
         return os.path.join(self.state_dir, f"chain{chain}_tau.json")
 
@@ -217,8 +236,9 @@ class Simulation:
                 "start": "random insertion, energy minimisation, Maxwell-Boltzmann velocities",
                 "equilibration": f"max({p.equilibration} x first tau_alpha estimate, {p.min_equilibration}) at T",
                 "sampling": f"one configuration every {p.spacing} x tau_alpha of NVT per chain, {p.chains} chains",
-                "replicas": ("fresh Maxwell-Boltzmann velocities at T (zero momentum, exact T), NVE"
-                             if p.replicas else None),
+                "replicas": (f"from the {'quenched glass' if p.replicas_from == 'glass' else 'configuration'}, "
+                             f"fresh Maxwell-Boltzmann velocities at T = {self.replica_T:g} (zero momentum, "
+                             "exact T), NVE" if p.replicas else None),
                 "quench": (f"linear NVT ramp {p.temperature} -> {p.quench_to} at rate {p.cooling_rate}, "
                            f"hold {p.hold_time}" if p.quench_to is not None else None),
             },
@@ -256,7 +276,8 @@ class Simulation:
                 "protocol": protocol, "config": k, "chain": chain, "sample": j, "seed": p.seed,
                 "tau_alpha_chain": tau["tau_alpha"], "q": tau["q"], "time_after_start":
                 tau["equilibration_time"] + (j + 1) * p.spacing * tau["tau_alpha"],
-                "replicas": p.replicas or None, "edge_cutoff": p.edge_cutoff if p.replicas else None,
+                "replicas": p.replicas or None, "replica_temperature": self.replica_T if p.replicas else None,
+                "edge_cutoff": p.edge_cutoff if p.replicas else None,
                 "lammps_version": tau["lammps_version"], "dataset_card": CARD}
 
     def _write_config(self, k: int, chain: int, j: int, state: dict, replicas: np.ndarray | None) -> None:
@@ -265,6 +286,12 @@ class Simulation:
         st = MDState.from_arrays(state)
         arrays = {"positions": st.x.astype(np.float32), "types": st.types.astype(np.int8), "box": st.h,
                   "meta": self._meta(k, chain, j, self.plan.temperature, "equilibrium NVT")}
+        arrays.update(self._ensemble_arrays(st, replicas))
+        dataset.write(self._path(config_name(k)), arrays)
+
+    def _ensemble_arrays(self, st: MDState, replicas: np.ndarray | None) -> dict:
+        """The replica averages of an ensemble started from ``st`` (empty without replicas)."""
+        arrays = {}
         if replicas is not None:
             from glassviz.dynamics.ensemble import ensemble_averages
             from glassviz.io.assemble import make_snapshot
@@ -281,9 +308,9 @@ class Simulation:
             arrays.update(times=np.asarray(self.plan.times), edge_index=edges, edge_change=change, **averages)
             if self.plan.store_replicas:
                 arrays["replica_positions"] = replicas.astype(np.float32)
-        dataset.write(self._path(config_name(k)), arrays)
+        return arrays
 
-    def _write_glass(self, k: int, chain: int, j: int, state: dict) -> None:
+    def _write_glass(self, k: int, chain: int, j: int, state: dict, replicas: np.ndarray | None = None) -> None:
         from glassviz.io import dataset
 
         p = self.plan
@@ -291,8 +318,11 @@ class Simulation:
         meta = self._meta(k, chain, j, p.quench_to, f"quench from T = {p.temperature} at rate {p.cooling_rate}, "
                           f"hold {p.hold_time}")
         meta["parent"] = config_name(k)
-        dataset.write(self._path(glass_name(k)), {"positions": st.x.astype(np.float32),
-                                                  "types": st.types.astype(np.int8), "box": st.h, "meta": meta})
+        arrays = {"positions": st.x.astype(np.float32), "types": st.types.astype(np.int8), "box": st.h}
+        arrays.update(self._ensemble_arrays(st, replicas))
+        dataset.write(self._path(glass_name(k)), arrays | {"meta": meta})
+        if os.path.exists(self._glass_state_path(k)):
+            os.remove(self._glass_state_path(k))
 
     def _prune(self, chain: int) -> None:
         """Keep only the states a resumed run can still need: the newest one at or below the
@@ -344,20 +374,30 @@ class Simulation:
             def state_of(chain, j):
                 return self._load_state(self._state_path(chain, j))
 
+            glass_mode = p.replicas_from == "glass"
+
+            def submit_replicas(chain, j, state):
+                k = j * p.chains + chain
+                self.replica_results[k] = {}
+                for r in range(p.replicas):
+                    submit("replica", chain, j, r, protocols.replica, p.system, state, self.replica_T,
+                           list(p.times), p.seed, k, r)
+
             def schedule_sample(chain, j):
                 """The state of sample j exists: schedule its replicas/quench, or write it."""
                 k = j * p.chains + chain
                 state = state_of(chain, j)
-                if p.replicas and not os.path.exists(self._path(config_name(k))):
-                    self.replica_results[k] = {}
-                    for r in range(p.replicas):
-                        submit("replica", chain, j, r, protocols.replica, p.system, state, p.temperature,
-                               list(p.times), p.seed, k, r)
-                elif not p.replicas and not os.path.exists(self._path(config_name(k))):
-                    self._write_config(k, chain, j, state, None)
+                if not os.path.exists(self._path(config_name(k))):
+                    if p.replicas and not glass_mode:
+                        submit_replicas(chain, j, state)
+                    else:
+                        self._write_config(k, chain, j, state, None)
                 if p.quench_to is not None and not os.path.exists(self._path(glass_name(k))):
-                    submit("quench", chain, j, None, protocols.quench, p.system, state, p.temperature,
-                           p.quench_to, p.cooling_rate, p.hold_time)
+                    if glass_mode and os.path.exists(self._glass_state_path(k)):
+                        submit_replicas(chain, j, self._load_state(self._glass_state_path(k)))
+                    else:
+                        submit("quench", chain, j, None, protocols.quench, p.system, state, p.temperature,
+                               p.quench_to, p.cooling_rate, p.hold_time)
 
             def step_chain(chain):
                 """Move the chain to its next needed sample (reusing saved states)."""
@@ -416,9 +456,17 @@ class Simulation:
                         if len(self.replica_results[k]) == p.replicas:
                             reps = np.stack([self.replica_results[k][i] for i in range(p.replicas)], axis=1)
                             del self.replica_results[k]
-                            self._write_config(k, chain, j, state_of(chain, j), reps)
+                            if glass_mode:
+                                self._write_glass(k, chain, j, self._load_state(self._glass_state_path(k)), reps)
+                            else:
+                                self._write_config(k, chain, j, state_of(chain, j), reps)
                     elif kind == "quench":
-                        self._write_glass(j * p.chains + chain, chain, j, result)
+                        k = j * p.chains + chain
+                        if glass_mode:  # the ensemble starts from the glass: keep it for a resumed run
+                            self._save_state(self._glass_state_path(k), result)
+                            submit_replicas(chain, j, result)
+                        else:
+                            self._write_glass(k, chain, j, result)
                     if j is not None and self.config_done(j * p.chains + chain):
                         if j in todo[chain]:
                             todo[chain].remove(j)

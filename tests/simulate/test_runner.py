@@ -125,3 +125,32 @@ def test_cli_bad_plan_is_one_line(tmp_path):
     rc, _, stderr = run_cli("simulate", "ka2d", "--temperature", "0.8", "--n-particles", "100", "--configs", "1",
                             "--replicas", "2", "-o", tmp_path / "x")
     assert rc == 2 and stderr.strip() == "glassviz: error: --replicas needs --times"
+
+
+@pytest.mark.slow
+def test_replicas_from_the_glass_at_another_temperature_and_resume(tmp_path):
+    """Oyama's ageing propensity: replicas start from the quenched glass with velocities at
+    --replica-temperature; the glass file holds the averages (cage_msd from the stored replicas
+    equals the stored one), the liquid none; an interrupted run resumes to the same bytes."""
+    args = dict(system="ABM2D", temperature=4.0, n_particles=120, configs=2, chains=1, replicas=2, tau_max=20.0,
+                times=(0.2, 0.6), quench_to=0.05, cooling_rate=0.5, hold_time=1.0, seed=5, equilibration=2,
+                replicas_from="glass", replica_temperature=1.0, store_replicas=True, compact=True)
+    full = tmp_path / "full"
+    card = Simulation(Plan(**args), full, workers=1, progress=False).run()
+    assert card["complete"] and "quenched glass" in card["protocol"]["replicas"]
+    for k in range(2):
+        liquid = glassviz.load(full / f"config_{k:04d}.npz")
+        glass = glassviz.load(full / f"glass_{k:04d}.npz")
+        assert liquid.ensemble is None and glass.ensemble is not None
+        assert glass.meta["replica_temperature"] == 1.0 and glass.temperature == 0.05
+        stored = glass.ensemble.averages["cage_msd"][1].copy()
+        glass.ensemble.averages.pop("cage_msd")
+        from glassviz.dynamics import cage_msd
+
+        assert np.allclose(cage_msd(glass, 0.6), stored, rtol=2e-3, atol=1e-6)  # float16 storage
+    part = tmp_path / "part"
+    Simulation(Plan(**args), part, workers=1, progress=False, max_tasks=3).run()
+    Simulation(Plan(**args), part, workers=1, progress=False).run()
+    assert _files(part) == _files(full)
+    with pytest.raises(GlassvizError, match="--replicas-from glass needs"):
+        Plan(**{**args, "quench_to": None, "cooling_rate": None})
