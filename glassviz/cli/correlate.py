@@ -43,7 +43,7 @@ def add_parser(sub) -> None:
 
 def run_correlate(args) -> int:
     from glassviz.analysis.snapshot_correlations import correlate, summary
-    from glassviz.analysis.violins import check_figure_path, draw
+    from glassviz.analysis.violins import FIGURE_FORMATS, check_figure_path, draw
     from glassviz.errors import GlassvizError
     from glassviz.io.tables import TableWriter, check_output
 
@@ -53,9 +53,12 @@ def run_correlate(args) -> int:
         if ext in TABLE_EXTENSIONS:
             check_output(out, extxyz=False)
             tables.append(out)
-        else:
+        elif ext in FIGURE_FORMATS:
             check_figure_path(out)
             figures.append(out)
+        else:
+            raise GlassvizError(f"{out}: unknown output extension {ext or 'none'!r}; use a table "
+                                f"({', '.join(TABLE_EXTENSIONS)}) or a figure ({', '.join(FIGURE_FORMATS)})")
     if len(tables) > 1:
         raise GlassvizError(f"one table output at a time, got {', '.join(tables)}")
     refs = snapshot_refs(args)
