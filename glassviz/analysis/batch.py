@@ -173,7 +173,8 @@ class SerialBackend(Backend):
 
 class ProcessesBackend(Backend):
     """A local pool of ``n_workers`` processes (``spawn``: workers start clean, whatever this
-    process has imported or started; each caps its threads to cores / workers)."""
+    process has imported or started -- thread pools, CUDA -- and each caps its threads to
+    cores / workers)."""
 
     name = "processes"
 
@@ -236,9 +237,11 @@ class DaskBackend(Backend):
         else:
             self.threads = None
         self.client = client
+        # the in-flight bound: 2 x the cluster's threads when the run starts, or 2 x n_workers
+        # when given (an adaptive cluster may start with none)
         workers = client.scheduler_info().get("workers", {})
-        n_threads = sum(w.get("nthreads", 1) for w in workers.values()) or (n_workers or 1)
-        super().__init__(max(1, int(n_threads)))
+        n_threads = sum(w.get("nthreads", 1) for w in workers.values())
+        super().__init__(max(1, int(n_threads), int(n_workers or 1)))
 
     def submit(self, fn, refs):
         return self.client.submit(run_batch, fn, refs, self.threads, pure=False)
@@ -348,8 +351,9 @@ def map_snapshots(fn, refs, *, backend="serial", n_workers: int | None = None, c
     refs : list of :class:`~glassviz.analysis.sources.SnapshotRef` (see
         :func:`glassviz.analysis.sources.expand`).
     backend : ``"serial"``, ``"processes"`` or ``"dask"`` (a ``client`` implies ``"dask"``).
-    n_workers : processes (``processes``; default: one per core) or LocalCluster workers
-        (``dask`` without a client).
+    n_workers : processes (``processes``; default: one per core), LocalCluster workers (``dask``
+        without a client) or, with a client, the least work kept in flight (2 x n_workers
+        batches; default 2 x the cluster's threads when the run starts).
     client : a ``dask.distributed.Client`` (used unchanged), or a scheduler address.
     keep_going : skip snapshots that fail (one logged line each) instead of stopping.
     progress : show a progress bar on stderr.

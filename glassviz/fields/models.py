@@ -29,9 +29,11 @@ _MODELS: dict = {}
 
 
 def cached_model(name: str):
-    """(model, card) of ``name``, read once per process (again only if its weights file changes)."""
+    """(model, card) of ``name``, read once per process (again only if its weights file changes),
+    on the GPU when there is one (:func:`glassviz.models.inference.device`), else the CPU."""
     import os
 
+    from glassviz.models.inference import device
     from glassviz.models.store import load_model, locate
 
     weights, _ = locate(name)
@@ -39,7 +41,8 @@ def cached_model(name: str):
     if key not in _MODELS:
         for old in [k for k in _MODELS if k[0] == name]:
             del _MODELS[old]
-        _MODELS[key] = load_model(name)
+        model, card = load_model(name)
+        _MODELS[key] = (model.to(device()), card)
     return _MODELS[key]
 
 
