@@ -105,6 +105,8 @@ def run_batch(fn, refs, threads: int | None = None) -> list:
         try:
             out[k] = fn(snap)
         except Exception as exc:  # noqa: BLE001
+            if os.environ.get("GLASSVIZ_DEBUG") and not isinstance(exc, GlassvizError):
+                raise  # a bug: keep its traceback when debugging
             out[k] = Failure(refs[k], *_message(refs[k], exc))
     return out
 
