@@ -31,7 +31,8 @@ def add_parser(sub) -> None:
     c.add_argument("--group-by", choices=("temperature", "file", "glob"), default="temperature",
                    help="groups drawn side by side: the snapshot's temperature (default), its file, or the DATA "
                         "argument it came from")
-    c.add_argument("--time", type=float, default=None, help="time of stored isoconfigurational averages for 'propensity'")
+    c.add_argument("--time", type=float, default=None,
+                   help="time of stored isoconfigurational averages for 'propensity'")
     g = c.add_mutually_exclusive_group()
     g.add_argument("--system", default=None, help="system whose particle sizes to use (KA3D, KA2D, ABM2D)")
     g.add_argument("--sigma", default=None, help="particle sizes for Tong-Tanaka, e.g. AA=1,AB=0.94,BB=0.88")

@@ -127,7 +127,8 @@ def test_batch_2d_equals_single_runs(traj2d):
     ref = single_runs([(traj2d, 0), (traj2d, 2), (DEMO_LIQUID, 0)], FIELDS, **options)
     assert_same_table(table, ref)
     assert list(table.columns[:8]) == ["file", "frame", "timestep", "id", "type", "x", "y", "voronoi_volume"]
-    assert table["timestep"].tolist() == [0] * 2000 + [2000] * 2000 + [glassviz.load(DEMO_LIQUID).meta["timestep"]] * 2000
+    liquid_step = glassviz.load(DEMO_LIQUID).meta["timestep"]
+    assert table["timestep"].tolist() == [0] * 2000 + [2000] * 2000 + [liquid_step] * 2000
 
 
 def test_batch_3d_equals_single_runs(traj3d):

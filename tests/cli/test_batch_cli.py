@@ -23,7 +23,8 @@ OYAMA = ["--xi", "3", "--normalize", "--one-minus", "tong_tanaka"]
 @pytest.fixture(scope="module")
 def traj(tmp_path_factory):
     glass, liquid = glassviz.load(DEMO_GLASS), glassviz.load(DEMO_LIQUID)
-    return write_dump(tmp_path_factory.mktemp("cli") / "traj.dump", [glass, liquid, glass.with_positions(glass.positions - 0.1)])
+    moved = glass.with_positions(glass.positions - 0.1)
+    return write_dump(tmp_path_factory.mktemp("cli") / "traj.dump", [glass, liquid, moved])
 
 
 def test_long_table_is_the_concatenation_of_single_runs(traj, tmp_path):
