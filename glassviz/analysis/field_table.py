@@ -135,7 +135,9 @@ def analyze(sources, fields, frames=None, xi: float = 0.0, normalize: bool = Fal
     time : time of stored isoconfigurational averages for ``propensity``.
     system, sigma : particle sizes for Tong-Tanaka (system name, or matrix / ``"AA=1,AB=0.94,BB=0.88"``).
     backend, n_workers, client : see :func:`glassviz.analysis.batch.map_snapshots`; any
-        ``dask.distributed.Client`` works unchanged with ``backend="dask"``.
+        ``dask.distributed.Client`` works unchanged with ``backend="dask"``.  As with every
+        process pool, a script using ``backend="processes"`` or a new LocalCluster must run its
+        work under ``if __name__ == "__main__":`` (workers start by importing it).
     keep_going : skip snapshots that cannot be read or analysed (each logged in one line).
     progress : progress bar on stderr.
     to : None, or a ``.parquet`` / ``.csv`` path: rows are written there as snapshots finish

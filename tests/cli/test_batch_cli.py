@@ -141,3 +141,17 @@ def test_correlate_errors_are_one_line(tmp_path):
     rc, _, err = run_cli("correlate", DEMO_GLASS, "--fields", "voronoi_volume,tong_tanaka", "--species", "Q",
                          "-o", tmp_path / "x.csv", "-q")
     assert rc == 2 and "unknown species 'Q'" in err
+
+
+def test_scheduler_option_runs_on_a_running_dask_scheduler(traj, tmp_path):
+    from distributed import LocalCluster
+
+    out = tmp_path / "t.parquet"
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
+        assert main(["fields", traj, "--frames", "1:", "--fields", "voronoi_volume", "--scheduler",
+                     cluster.scheduler_address, "-o", str(out), "-q"]) == 0
+        assert len(cluster.scheduler.workers) == 1  # the cluster is left running
+    table = pd.read_parquet(out)
+    assert table["frame"].unique().tolist() == [1, 2]
+    ref = compute_fields(glassviz.load(traj, frame=2), ["voronoi_volume"])["voronoi_volume"]
+    np.testing.assert_allclose(table.loc[table["frame"] == 2, "voronoi_volume"], ref, rtol=1e-12)
