@@ -1,7 +1,8 @@
 """glassviz: see what machine-learning models find in the structure of glasses.
 
 ``glassviz.load(path)`` reads a snapshot; ``glassviz.structure`` computes the classical
-indicators; ``glassviz.fields`` maps field names to their computations.
+indicators; ``glassviz.fields`` maps field names to their computations;
+``glassviz.analyze(sources, fields, ...)`` runs them over many snapshots (imported on first use).
 """
 
 from glassviz.errors import GlassvizError, InputError
@@ -10,4 +11,12 @@ from glassviz.snapshot import IsoEnsemble, Snapshot
 
 __version__ = "0.1.0"
 
-__all__ = ["GlassvizError", "InputError", "IsoEnsemble", "Snapshot", "load", "n_frames", "__version__"]
+__all__ = ["GlassvizError", "InputError", "IsoEnsemble", "Snapshot", "analyze", "load", "n_frames", "__version__"]
+
+
+def __getattr__(name):
+    if name == "analyze":  # lazily: the batch engine and pandas stay out of `import glassviz`
+        from glassviz.analysis.field_table import analyze
+
+        return analyze
+    raise AttributeError(f"module 'glassviz' has no attribute {name!r}")

@@ -291,27 +291,34 @@ def minimum_image(h: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     return (frac @ h.T).reshape(vectors.shape)
 
 
-def species_mask(snapshot: Snapshot, species: int | str | None) -> np.ndarray:
-    """(N,) boolean mask for one species, given as index (0 = A), 'A'/'B'/'C' or a type label.
+def species_index(snapshot: Snapshot, species: int | str) -> int:
+    """The 0-based species index of ``species``: an index (0 = A), a type label as in the file
+    (``1``, ``"2"``, ``"Cu"``) or a letter ``A``, ``B``, ... (species 0, 1, ...).
 
-    ``None`` selects every particle.
+    A type label wins over a letter of the same spelling.  An unknown species is a one-line
+    :class:`~glassviz.errors.InputError` listing the species the snapshot has.
     """
-    if species is None:
-        return np.ones(snapshot.n, dtype=bool)
-    if isinstance(species, str):
-        labels = [str(lab) for lab in snapshot.type_labels]
-        if species in labels:
-            idx = labels.index(species)
-        elif len(species) == 1 and species.isalpha() and ord(species.upper()) - 65 < snapshot.n_species:
-            idx = ord(species.upper()) - 65
-        else:
-            raise InputError(snapshot.source, f"unknown species {species!r}; species are "
-                             f"{', '.join(labels)} (or A, B, ...)")
-    else:
+    labels = [str(lab) for lab in snapshot.type_labels]
+    if isinstance(species, (int, np.integer)) and not isinstance(species, bool):
         idx = int(species)
         if not 0 <= idx < snapshot.n_species:
             raise InputError(snapshot.source, f"species index {idx} out of range 0..{snapshot.n_species - 1}")
-    return snapshot.species == idx
+        return idx
+    text = str(species)
+    if text in labels:
+        return labels.index(text)
+    if len(text) == 1 and text.isalpha() and 0 <= ord(text.upper()) - 65 < snapshot.n_species:
+        return ord(text.upper()) - 65
+    raise InputError(snapshot.source, f"unknown species {text!r}; species are {', '.join(labels)} (or A, B, ...)")
+
+
+def species_mask(snapshot: Snapshot, species: int | str | None) -> np.ndarray:
+    """(N,) boolean mask for one species (see :func:`species_index`); ``None`` selects every
+    particle.  The one species selection of glassviz: the CLI, the analyses, the dashboard
+    store and the figures all call it."""
+    if species is None:
+        return np.ones(snapshot.n, dtype=bool)
+    return snapshot.species == species_index(snapshot, species)
 
 
 def check_finite(path, positions: np.ndarray, what: str = "coordinates") -> None:

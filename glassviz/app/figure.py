@@ -18,6 +18,7 @@ import numpy as np
 from glassviz.app.labels import state_label, title_lines
 from glassviz.app.plane import Slab, particle_radii, plane_view
 from glassviz.errors import GlassvizError
+from glassviz.snapshot import species_mask
 
 FIGURE_FORMATS = (".pdf", ".svg", ".png")
 PANEL_WIDTH_IN = 2.3  # three panels fill a 7-inch two-column figure
@@ -64,11 +65,7 @@ def render(snapshot, values: dict, spec: FigureSpec, path: str) -> str:
 
     plane = plane_view(snapshot, spec.slab)
     rows = plane.rows
-    if spec.species is not None:
-        labels = [str(lab) for lab in snapshot.type_labels]
-        rows_mask = snapshot.species[rows] == labels.index(spec.species)
-    else:
-        rows_mask = np.ones(len(rows), dtype=bool)
+    rows_mask = species_mask(snapshot, spec.species)[rows]
     xy = plane.xy[rows_mask]
     shown_rows = rows[rows_mask]
     diam = 2.0 * particle_radii(snapshot)[shown_rows]

@@ -387,10 +387,9 @@ class Session(param.Parameterized):
 
     def species_shown(self) -> np.ndarray:
         """(N,) bool: particles of the species filter."""
-        if self.species == "all":
-            return np.ones(self.snapshot.n, dtype=bool)
-        labels = [str(lab) for lab in self.snapshot.type_labels]
-        return self.snapshot.species == labels.index(self.species)
+        from glassviz.snapshot import species_mask
+
+        return species_mask(self.snapshot, None if self.species == "all" else self.species)
 
     def plane(self):
         """The :class:`~glassviz.app.plane.PlaneView` of the 2D views (cached)."""

@@ -12,7 +12,7 @@ import os
 import sys
 
 EXIT_INPUT = 2
-SUBCOMMANDS = ("fields", "predict", "simulate", "models", "evaluate", "train", "classify", "serve",
+SUBCOMMANDS = ("fields", "predict", "correlate", "simulate", "models", "evaluate", "train", "classify", "serve",
                "export", "ablate")
 
 

@@ -50,10 +50,7 @@ def run_export(args) -> int:
     if args.species is not None:
         from glassviz.snapshot import species_mask
 
-        species_mask(snap, args.species)  # one clear error for an unknown species
-        labels = [str(lab) for lab in snap.type_labels]
-        if args.species not in labels:
-            args.species = labels[ord(args.species.upper()) - 65]
+        species_mask(snap, args.species)  # one clear error for an unknown species, before any work
     spec = FigureSpec(fields=args.fields, xi=args.xi, normalize=args.normalize, one_minus=args.one_minus,
                       time=args.time, slab=Slab(args.slab_axis, args.slab_position, args.slab_thickness),
                       cmap=args.cmap, clim=clim, opacity_field=args.opacity_field, species=args.species,

@@ -1,4 +1,10 @@
-"""``glassviz fields``: per-particle fields of snapshots as a table."""
+"""``glassviz fields``: per-particle fields of snapshots as a table.
+
+One snapshot (one single-frame file, no ``--frames``): the table of that snapshot, columns
+``id``, ``type``, ``x``, ``y``, (``z``), then the fields.  Several snapshots (files, globs,
+directories, trajectory frames): one long table starting with ``file``, ``frame``,
+``timestep``, written as snapshots finish (:func:`glassviz.analyze`'s engine).
+"""
 
 from __future__ import annotations
 
@@ -6,17 +12,21 @@ import sys
 
 import numpy as np
 
-from glassviz.cli.common import names_list
+from glassviz.cli.common import add_batch_options, names_list, snapshot_refs, write_long_table
+
+DEFAULT_FIELDS = ["voronoi_volume", "coordination", "tong_tanaka"]
 
 
 def add_parser(sub) -> None:
     f = sub.add_parser(
-        "fields", help="per-particle fields of a snapshot as a table (CSV, Parquet, extxyz)",
-        description="Compute per-particle fields of one snapshot frame and write them as a table with "
-                    "columns id, type, x, y, (z), then the fields, one row per particle in file order.")
-    f.add_argument("snapshot", help="snapshot file (LAMMPS dump/data, extxyz, GSD, DeepMind pickle, BOTAN npz)")
-    f.add_argument("--frame", type=int, default=None, help="frame index in a multi-frame file (default 0; -1 = last)")
-    f.add_argument("--format", default=None, help="file format, when the extension does not say it")
+        "fields", help="per-particle fields of snapshots as a table (CSV, Parquet, extxyz)",
+        description="Compute per-particle fields and write them as a table with columns id, type, x, y, (z), "
+                    "then the fields, one row per particle in file order.  DATA are files, globs or directories; "
+                    "a trajectory contributes each frame (or the --frames slice).  With several snapshots the "
+                    "table is long and starts with file, frame, timestep; rows are written as snapshots finish.")
+    f.add_argument("data", nargs="+", metavar="DATA",
+                   help="snapshot files, globs or directories (LAMMPS dump/data, extxyz, GSD, DeepMind pickle, "
+                        "BOTAN/glassviz npz)")
     f.add_argument("--time", type=float, default=None,
                    help="time of the stored isoconfigurational frame for 'propensity'")
     f.add_argument("--fields", type=names_list, default=None,
@@ -33,34 +43,81 @@ def add_parser(sub) -> None:
     g = f.add_mutually_exclusive_group()
     g.add_argument("--system", default=None, help="system whose particle sizes to use (KA3D, KA2D, ABM2D)")
     g.add_argument("--sigma", default=None, help="particle sizes for Tong-Tanaka, e.g. AA=1,AB=0.94,BB=0.88")
-    f.add_argument("-o", "--output", default=None, help="output file (.csv, .parquet, .extxyz); '-' or none = CSV on stdout")
-    f.add_argument("-q", "--quiet", action="store_true", help="do not report the recognised system on stderr")
+    f.add_argument("-o", "--output", default=None,
+                   help="output file (.csv, .parquet, .extxyz: multi-frame for several snapshots); "
+                        "'-' or none = CSV on stdout.  Parquet is recommended at scale")
+    add_batch_options(f)
     f.set_defaults(run=run_fields)
 
 
+def default_fields(snapshot, time) -> list[str]:
+    names = list(DEFAULT_FIELDS)
+    if snapshot.ensemble is not None and (time is not None or len(snapshot.ensemble.times) == 1):
+        names.append("propensity")
+    return names
+
+
+def describe(path, snap, system: str | None) -> str:
+    """The line saying which system was recognised (or given) for a snapshot."""
+    recognised = snap.system()
+    desc = f"system {recognised.name}" if recognised else "no known system"
+    if system:
+        desc = f"system {system.upper()} (given)"
+    return (f"glassviz: {path}: {desc}; N={snap.n}, {snap.dim}D, box {' x '.join(f'{x:.6g}' for x in np.diag(snap.h))}"
+            + (f", T={snap.temperature:g}" if snap.temperature is not None else ""))
+
+
 def run_fields(args) -> int:
-    import glassviz
+    refs = snapshot_refs(args)
+    if len(refs) == 1 and args.frames is None:
+        return _one_snapshot(args, refs[0])
+    return _many_snapshots(args, refs)
+
+
+def _one_snapshot(args, ref) -> int:
     from glassviz.fields import compute_fields
     from glassviz.io.tables import write_table
     from glassviz.systems import parse_sigma
 
-    snap = glassviz.load(args.snapshot, frame=args.frame, format=args.format)
-    names = args.fields
-    if names is None:
-        names = ["voronoi_volume", "coordination", "tong_tanaka"]
-        if snap.ensemble is not None and (args.time is not None or len(snap.ensemble.times) == 1):
-            names.append("propensity")
+    snap = ref.load()
+    names = args.fields or default_fields(snap, args.time)
     sigma = parse_sigma(args.sigma, snap.n_species) if args.sigma else None
     if not args.quiet:
-        system = snap.system()
-        desc = f"system {system.name}" if system else "no known system"
-        if args.system:
-            desc = f"system {args.system.upper()} (given)"
-        print(f"glassviz: {args.snapshot}: {desc}; N={snap.n}, {snap.dim}D, "
-              f"box {' x '.join(f'{x:.6g}' for x in np.diag(snap.h))}"
-              + (f", T={snap.temperature:g}" if snap.temperature is not None else ""), file=sys.stderr)
+        print(describe(ref.file, snap, args.system), file=sys.stderr)
     values = compute_fields(snap, names, xi=args.xi, r_cut=args.r_cut, normalize=args.normalize,
                             one_minus=args.one_minus, sigma=sigma, system=args.system, time=args.time,
                             cg_method=args.cg_method)
     write_table(snap, values, args.output)
+    return 0
+
+
+def _first_snapshot(refs, keep_going: bool):
+    """The first snapshot that can be read (with --keep-going; else the first, or its error)."""
+    from glassviz.errors import GlassvizError
+
+    for ref in refs:
+        try:
+            return ref.load()
+        except GlassvizError:
+            if not keep_going:
+                raise
+    raise GlassvizError(f"none of the {len(refs)} snapshots can be read; the first: {refs[0]}")
+
+
+def _many_snapshots(args, refs) -> int:
+    from glassviz.analysis.field_table import FieldTableJob
+
+    names = args.fields
+    first = None
+    if names is None or not args.quiet:
+        first = _first_snapshot(refs, args.keep_going)
+        names = names or default_fields(first, args.time)
+    job = FieldTableJob(tuple(names), xi=args.xi, r_cut=args.r_cut, normalize=args.normalize,
+                        one_minus=tuple(args.one_minus), time=args.time, system=args.system, sigma=args.sigma,
+                        cg_method=args.cg_method)
+    if first is not None and not args.quiet:
+        n_files = len({r.file for r in refs})
+        print(describe(refs[0].file, first, args.system) + f" (first of {len(refs)} snapshots, "
+              f"{n_files} file{'s' if n_files != 1 else ''})", file=sys.stderr)
+    write_long_table(job, refs, args)
     return 0

@@ -1,30 +1,56 @@
-"""``glassviz predict``: a propensity model's per-particle predictions."""
+"""``glassviz predict``: a propensity model's per-particle predictions.
+
+One snapshot: the table ``id``, ``type``, ``x``, ``y``, (``z``), ``propensity@MODEL`` (and with
+``--edges`` BOTAN's edge predictions).  Several snapshots: one long table starting with
+``file``, ``frame``, ``timestep``; the model is read once per worker and predicts batches of
+snapshots in one forward pass (on the GPU when there is one).
+"""
 
 from __future__ import annotations
 
+from glassviz.cli.common import add_batch_options, snapshot_refs, write_long_table
 
 
 def add_parser(sub) -> None:
-    pr = sub.add_parser("predict", help="per-particle predictions of a model for a snapshot")
-    pr.add_argument("snapshot")
+    pr = sub.add_parser("predict", help="per-particle predictions of a propensity model for snapshots",
+                        description="Predict the propensity of every particle of every snapshot.  DATA are files, "
+                                    "globs or directories; a trajectory contributes each frame (or the --frames "
+                                    "slice); several snapshots give one long table starting with file, frame, "
+                                    "timestep, written as snapshots finish.")
+    pr.add_argument("data", nargs="+", metavar="DATA", help="snapshot files, globs or directories")
     pr.add_argument("--model", required=True)
-    pr.add_argument("--frame", type=int, default=None)
-    pr.add_argument("--format", default=None)
     pr.add_argument("-o", "--output", default=None, help="table (.csv, .parquet, .extxyz); none = CSV on stdout")
-    pr.add_argument("--edges", default=None, help="BOTAN: also write the edge predictions (sender, receiver, value) "
-                                                  "as CSV here")
+    pr.add_argument("--edges", default=None, help="BOTAN, one snapshot: also write the edge predictions "
+                                                  "(sender, receiver, value) as CSV here")
+    add_batch_options(pr)
     pr.set_defaults(run=run_predict)
 
 
 def run_predict(args) -> int:
-    import glassviz
     from glassviz.errors import GlassvizError
+    from glassviz.models.store import locate
+
+    locate(args.model)  # an unknown model is one line before any snapshot is read
+    refs = snapshot_refs(args)
+    if len(refs) == 1 and args.frames is None:
+        return _one_snapshot(args, refs[0])
+    if args.edges:
+        raise GlassvizError(f"--edges writes the edge predictions of one snapshot; DATA holds {len(refs)}")
+    from glassviz.analysis.field_table import FieldTableJob
+
+    job = FieldTableJob((f"propensity@{args.model}",))
+    write_long_table(job, refs, args)
+    return 0
+
+
+def _one_snapshot(args, ref) -> int:
+    from glassviz.errors import GlassvizError
+    from glassviz.fields.models import cached_model
     from glassviz.io.tables import write_table
     from glassviz.models.inference import predict
-    from glassviz.models.store import load_model
 
-    snap = glassviz.load(args.snapshot, frame=args.frame, format=args.format)
-    model, card = load_model(args.model)
+    snap = ref.load()
+    model, card = cached_model(args.model)
     pred = predict(model, card, [snap])[0]
     write_table(snap, {f"propensity@{args.model}": pred.nodes}, args.output)
     if args.edges:
@@ -36,5 +62,5 @@ def run_predict(args) -> int:
 
         g = pred.graph
         write_frame(pd.DataFrame({"sender_id": snap.ids[g.senders], "receiver_id": snap.ids[g.receivers],
-                                        f"edge_change@{args.model}": pred.edges}), args.edges)
+                                  f"edge_change@{args.model}": pred.edges}), args.edges)
     return 0

@@ -9,7 +9,9 @@
 ``attention@MODEL``    attention classifiers: the attention a particle receives from its
                        neighbours, :mod:`glassviz.explain.attention`.
 
-The propensity fields share one forward pass per snapshot and model (cached in the field context).
+The propensity fields share one forward pass per snapshot and model (cached in the field context);
+:func:`predict_many` makes that pass for many snapshots at once (batch jobs).  Models are read
+once per process (:func:`cached_model`), not once per snapshot.
 Registered lazily by :mod:`glassviz.fields.registry` so the plain-field path never imports torch.
 """
 
@@ -21,19 +23,61 @@ from glassviz.errors import GlassvizError
 from glassviz.fields.registry import register_model_field
 
 
+# field kinds that share one forward pass of a propensity model (see predict_many)
+PREDICTION_KINDS = ("propensity", "edge_change")
+_MODELS: dict = {}
+
+
+def cached_model(name: str):
+    """(model, card) of ``name``, read once per process (again only if its weights file changes),
+    on the GPU when there is one (:func:`glassviz.models.inference.device`), else the CPU."""
+    import os
+
+    from glassviz.models.inference import device
+    from glassviz.models.store import load_model, locate
+
+    weights, _ = locate(name)
+    key = (name, weights, os.stat(weights).st_mtime_ns)
+    if key not in _MODELS:
+        for old in [k for k in _MODELS if k[0] == name]:
+            del _MODELS[old]
+        model, card = load_model(name)
+        _MODELS[key] = (model.to(device()), card)
+    return _MODELS[key]
+
+
+def _propensity_model(name: str):
+    model, card = cached_model(name)
+    if card.get("kind") != "propensity":
+        raise GlassvizError(f"model {name!r} is a {card.get('kind')} model; propensity fields need a "
+                            "propensity model (NT-GNN or BOTAN)")
+    return model, card
+
+
 def prediction(ctx, name: str):
     """The model's :class:`~glassviz.models.inference.Prediction` for ``ctx.snapshot`` (cached)."""
     key = ("prediction", name)
     if key not in ctx.cache:
         from glassviz.models.inference import predict
-        from glassviz.models.store import load_model
 
-        model, card = load_model(name)
-        if card.get("kind") != "propensity":
-            raise GlassvizError(f"model {name!r} is a {card.get('kind')} model; propensity fields need a "
-                                "propensity model (NT-GNN or BOTAN)")
+        model, card = _propensity_model(name)
         ctx.cache[key] = predict(model, card, [ctx.snapshot])[0]
     return ctx.cache[key]
+
+
+def predict_many(contexts, name: str) -> None:
+    """One batched forward pass of model ``name`` over the snapshots of ``contexts`` (a list of
+    :class:`~glassviz.fields.registry.FieldContext`), stored in each context's cache, so that
+    ``propensity@NAME`` and ``edge_change@NAME`` then cost nothing per snapshot.  The same
+    numbers as one pass per snapshot: the graphs of a batch are disjoint."""
+    from glassviz.models.inference import predict
+
+    todo = [c for c in contexts if ("prediction", name) not in c.cache]
+    if not todo:
+        return
+    model, card = _propensity_model(name)
+    for ctx, pred in zip(todo, predict(model, card, [c.snapshot for c in todo]), strict=True):
+        ctx.cache[("prediction", name)] = pred
 
 
 def propensity_field(ctx, name: str) -> np.ndarray:
@@ -52,9 +96,7 @@ def edge_change_field(ctx, name: str) -> np.ndarray:
 
 
 def _classifier(name: str, arch: str):
-    from glassviz.models.store import load_model
-
-    model, card = load_model(name)
+    model, card = cached_model(name)
     if card.get("arch") != arch:
         want = "a CNN classifier" if arch == "cnn" else "an attention classifier"
         raise GlassvizError(f"model {name!r} is a {card.get('arch')} model; this field needs {want}")
