@@ -1,6 +1,15 @@
 """Timing of the structural indicators (median over repeats, 1 process).
 
-    python benchmarks/indicators.py [--large N] [--repeats R]
+    python benchmarks/indicators.py [--large N] [--repeats R] [--only voronoi] [--ovito-path DIR]
+
+First, the Voronoi comparison on the bundled N = 4096 KA3D snapshot
+(assets/ka3d_T0.64_N4096/config_0000.npz): glassviz's ``voronoi_volume,coordination`` through
+the field registry (a fresh field context per call, as ``glassviz fields`` does), freud's
+``locality.Voronoi`` alone, and OVITO's ``VoronoiAnalysisModifier`` (volumes + coordination)
+when the ``ovito`` package imports (it is not a glassviz dependency; ``--ovito-path`` adds a
+directory such as a ``pip install --target`` one to the end of sys.path).  The three run
+interleaved in the same process; medians over the repeats, the machine load (os.getloadavg)
+before and after, and the ratios glassviz / freud and glassviz / OVITO are printed.
 
 Prints, for N = 4096 in 3D (the BOTAN/Bapst KA3D size) and N = 2000 in 2D (the Oyama KA2D
 size): freud's Voronoi alone (the baseline), then Voronoi + Tong-Tanaka Θ + coarse-graining
@@ -56,6 +65,76 @@ def voronoi_only(s):
     return freud.locality.Voronoi().compute((s.box, s.freud_positions.astype(np.float32))).volumes
 
 
+VORONOI_FILE = "assets/ka3d_T0.64_N4096/config_0000.npz"
+
+
+def ovito_voronoi(snapshot):
+    """A callable running OVITO's Voronoi analysis (volumes + coordination) on ``snapshot``, or
+    None when the ovito package is not installed."""
+    try:
+        from ovito.data import DataCollection
+        from ovito.modifiers import VoronoiAnalysisModifier
+    except ImportError:
+        return None
+    data = DataCollection()
+    cell = np.zeros((3, 4))
+    cell[:, :3] = snapshot.h
+    cell[:, 3] = -snapshot.h @ np.full(3, 0.5)  # glassviz positions are centred on the origin
+    data.create_cell(cell, pbc=(True, True, True))
+    data.create_particles(count=snapshot.n).create_property("Position", data=snapshot.positions)
+    modifier = VoronoiAnalysisModifier(compute_indices=False)
+
+    def run():
+        out = data.clone()
+        out.apply(modifier)
+        return np.asarray(out.particles["Atomic Volume"]), np.asarray(out.particles["Coordination"])
+
+    return run
+
+
+def voronoi_comparison(repeats: int) -> None:
+    """glassviz vs freud vs OVITO on the bundled N = 4096 KA3D snapshot (see the module docstring)."""
+    import freud
+
+    from glassviz.fields import compute_fields
+
+    s = glassviz.load(os.path.join(ROOT, VORONOI_FILE))
+    pts = s.freud_positions.astype(np.float32)
+    runs = {
+        "glassviz": lambda: compute_fields(s, ["voronoi_volume", "coordination"]),
+        "freud": lambda: freud.locality.Voronoi().compute((s.box, pts)).volumes,
+    }
+    ovito = ovito_voronoi(s)
+    if ovito is not None:
+        runs["OVITO"] = ovito
+        vol, coord = ovito()
+        ours = runs["glassviz"]()
+        print(f"  OVITO vs glassviz: max |volume difference| {np.abs(vol - ours['voronoi_volume']).max():.1e}, "
+              f"coordination equal for {np.mean(coord == ours['coordination']):.4f} of the particles")
+    for fn in runs.values():  # warm imports and caches
+        fn()
+    times = {name: [] for name in runs}
+    load_before = os.getloadavg()
+    for _ in range(repeats):
+        for name, fn in runs.items():
+            t = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t)
+    load_after = os.getloadavg()
+    med = {name: statistics.median(v) * 1e3 for name, v in times.items()}
+    line = ", ".join(f"{name} {ms:.1f} ms" for name, ms in med.items())
+    print(f"Voronoi volume + coordination, {os.path.basename(VORONOI_FILE)} (N={s.n}, 3D), median of {repeats}: "
+          f"{line}")
+    ratios = f"glassviz / freud = {med['glassviz'] / med['freud']:.2f}"
+    if "OVITO" in med:
+        ratios += f", glassviz / OVITO = {med['glassviz'] / med['OVITO']:.2f}, freud / OVITO = " \
+                  f"{med['freud'] / med['OVITO']:.2f}"
+    else:
+        ratios += " (OVITO not installed: no OVITO figure)"
+    print(f"  {ratios}; load average (1 min) {load_before[0]:.2f} before, {load_after[0]:.2f} after, "
+          f"{os.cpu_count()} CPUs")
+
+
 def median_time(fn, arg, repeats):
     times = []
     for _ in range(repeats):
@@ -76,7 +155,14 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--large", type=int, default=1_000_000)
+    ap.add_argument("--only", choices=("voronoi",), default=None, help="run only the Voronoi comparison")
+    ap.add_argument("--ovito-path", default=None, help="directory holding the ovito package (appended to sys.path)")
     args = ap.parse_args()
+    if args.ovito_path:
+        sys.path.append(args.ovito_path)
+    voronoi_comparison(max(args.repeats, 15))
+    if args.only == "voronoi":
+        return
     cases = [
         ("3D N=4096", load_or_synthetic("../shared/data/pyg_botan/small_data/T0.44/train/"
                                         "isoconfig_N4096T0.44_1_tc07.npz", 4096, 3)),

@@ -10,6 +10,10 @@ Conventions
   (LAMMPS 1, 2 -> species 0, 1; DeepMind/BOTAN 0, 1 -> 0, 1).  Species 0 is "A".
 * ``ids`` are the file's particle ids, or the 0-based file order when the file has none.
   Rows stay in file order.
+* ``columns`` are the file's own per-particle numbers beyond ids, types, positions, images and
+  velocities (LAMMPS ``c_pe``, ``v_softness``, ``c_vec[1]``; extended-XYZ properties), under the
+  file's names, each (N,) float64 aligned with the particles.  They are fields
+  (:mod:`glassviz.fields.columns`).
 """
 
 from __future__ import annotations
@@ -92,6 +96,8 @@ class Snapshot:
         or image flags (``unwrapped = positions + images @ h.T``).
     meta : dict, e.g. ``temperature``, ``source``, ``frame``, ``timestep``, ``format``.
     ensemble : IsoEnsemble or None, stored isoconfigurational replicas.
+    columns : dict name -> (N,) float64, the file's own per-particle columns in file order
+        (empty when it has none); vector components keep their names (``c_vec[1]``).
     """
 
     positions: np.ndarray
@@ -103,6 +109,7 @@ class Snapshot:
     images: np.ndarray | None = None
     meta: dict = field(default_factory=dict)
     ensemble: IsoEnsemble | None = None
+    columns: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.positions = np.ascontiguousarray(self.positions, dtype=np.float64)
@@ -115,6 +122,16 @@ class Snapshot:
         if self.offset is None:
             self.offset = np.zeros(self.dim)
         self.offset = np.asarray(self.offset, dtype=np.float64)
+        self.columns = {str(k): np.asarray(v, dtype=np.float64) for k, v in (self.columns or {}).items()}
+        for name, values in self.columns.items():
+            if values.shape != (self.n,):
+                raise ValueError(f"column {name!r} has shape {values.shape}, expected ({self.n},)")
+
+    def __getstate__(self):
+        # the freud Box cannot be pickled (process pools, dask); it is rebuilt from h on use
+        state = dict(self.__dict__)
+        state["_box"] = None
+        return state
 
     # -- basic properties -------------------------------------------------------------
     @property
@@ -206,9 +223,10 @@ class Snapshot:
         return recognise(self)
 
     def with_positions(self, positions: np.ndarray) -> "Snapshot":
-        """A copy with new positions, wrapped into the box (species, ids, box kept)."""
+        """A copy with new positions, wrapped into the box (species, ids, box kept; the file's
+        columns, which describe the old positions, are dropped)."""
         wrapped, _ = wrap(self.h, np.asarray(positions, dtype=np.float64))
-        return replace(self, positions=wrapped, images=None, ensemble=None, meta=dict(self.meta))
+        return replace(self, positions=wrapped, images=None, ensemble=None, meta=dict(self.meta), columns={})
 
     def take(self, index: np.ndarray) -> "Snapshot":
         """A copy holding only the particles ``index`` (in that order)."""
@@ -221,6 +239,7 @@ class Snapshot:
             images=None if self.images is None else self.images[index],
             ensemble=None,
             meta=dict(self.meta),
+            columns={name: values[index] for name, values in self.columns.items()},
         )
 
     def __repr__(self) -> str:
@@ -243,8 +262,9 @@ def tile(snapshot: Snapshot, reps) -> Snapshot:
     pos, _ = wrap(h, pos - 0.5 * (snapshot.h @ (reps - 1)))
     n = len(pos)
     meta = dict(snapshot.meta, tiled=reps.tolist())
+    columns = {name: np.tile(values, len(shifts)) for name, values in snapshot.columns.items()}
     return Snapshot(pos, np.tile(snapshot.species, len(shifts)), snapshot.type_labels, np.arange(1, n + 1), h,
-                    meta=meta)
+                    meta=meta, columns=columns)
 
 
 def box_from_matrix(h: np.ndarray, dim: int):

@@ -2,6 +2,9 @@
 
 Every error from bad input is one line on stderr (``glassviz: error: FILE: problem``) and exit
 status 2; heavy libraries (torch, Panel) are imported only by the subcommands that need them.
+Reports go through :mod:`logging` (configured once here: one line per message on stderr, INFO,
+WARNING with ``--quiet``) and long loops show tqdm bars, which ``--quiet`` turns off
+(:mod:`glassviz.progress`).
 Each subcommand module has ``add_parser(sub)``, which registers its options and its ``run``.
 """
 
@@ -35,8 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     from glassviz.errors import GlassvizError
 
+    from glassviz.progress import configure_logging
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    configure_logging(quiet=bool(getattr(args, "quiet", False)))
     try:
         return args.run(args)
     except GlassvizError as exc:

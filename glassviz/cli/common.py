@@ -5,6 +5,12 @@ from __future__ import annotations
 import os
 
 
+def add_quiet(parser) -> None:
+    """``-q/--quiet``: no progress bars, only warnings and errors on stderr (the logging level
+    WARNING; :func:`glassviz.progress.configure_logging`)."""
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars or reports on stderr, only errors")
+
+
 def names_list(text: str) -> list[str]:
     """``a,b, c`` -> ["a", "b", "c"] (comma-separated option values)."""
     return [t.strip() for t in text.split(",") if t.strip()]

@@ -6,6 +6,8 @@ import json
 
 import numpy as np
 
+from glassviz.cli.common import add_quiet
+
 
 def add_parser(sub) -> None:
     ev = sub.add_parser("evaluate", help="Pearson correlation (type A) of a model against stored ground truth")
@@ -18,6 +20,7 @@ def add_parser(sub) -> None:
                          "report the Pearson range and the prediction spread over them")
     ev.add_argument("--record", metavar="KEY", default=None,
                     help="store the result in the model card under metrics.KEY (the card must be writable)")
+    add_quiet(ev)
     ev.set_defaults(run=run_evaluate)
 
 
@@ -28,11 +31,12 @@ def run_evaluate(args) -> int:
     from glassviz.models.graphs import pair_values_on_edges
     from glassviz.models.inference import edge_pearson, pearson_a, predict, rotation_spread
     from glassviz.models.store import load_model, record_metrics
+    from glassviz.progress import progress
 
     model, card = load_model(args.model)
     time = args.time if args.time is not None else card.get("time")
     rows = []
-    for path in args.data:
+    for path in progress(args.data, "evaluate", unit="file"):
         snap = glassviz.load(path)
         truth = propensity(snap, time)
         pred = predict(model, card, [snap])[0]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 
 from glassviz.cli.common import names_list
 
@@ -60,5 +59,7 @@ def run_export(args) -> int:
     if args.cmap not in colormaps:
         raise GlassvizError(f"unknown colour map {args.cmap!r}")
     export(snap, spec, args.output, system=args.system)
-    print(f"glassviz: wrote {args.output}", file=sys.stderr)
+    from glassviz.progress import get_logger
+
+    get_logger("export").info(f"wrote {args.output}")
     return 0

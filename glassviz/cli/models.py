@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 
 
 def add_parser(sub) -> None:
@@ -72,6 +71,8 @@ def run_models_import(args) -> int:
             "source": source, "licence": "Apache-2.0", "graph": graph, "metrics": {},
             "training": {"imported_from": os.path.abspath(args.path)}}
     path = save_model(model, card)
-    print(f"glassviz: imported {args.source} model {args.name!r} (T={card['temperature']}, t={card['time']}) "
-          f"into {path}", file=sys.stderr)
+    from glassviz.progress import get_logger
+
+    get_logger("models").info(f"imported {args.source} model {args.name!r} (T={card['temperature']}, "
+                              f"t={card['time']}) into {path}")
     return 0

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from glassviz.cli.common import names_list
+from glassviz.cli.common import add_quiet, names_list
+from glassviz.progress import get_logger
 
 
 def add_parser(sub) -> None:
@@ -45,7 +46,7 @@ def add_parser(sub) -> None:
                    help="store the replica averages and pair-distance changes as float16 (training sets at scale)")
     m.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
     m.add_argument("-o", "--output", required=True, help="output directory")
-    m.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_quiet(m)
     m.set_defaults(run=run_simulate)
 
 
@@ -62,8 +63,9 @@ def run_simulate(args) -> int:
                 replicas_from=args.replicas_from, replica_temperature=args.replica_temperature)
     argv = [a for a in sys.argv[1:] if a not in ("-q", "--quiet")] if sys.argv[1:2] == ["simulate"] else []
     command = "glassviz " + shlex.join(argv) if argv else ""
-    card = Simulation(plan, args.output, workers=args.workers, command=command, progress=not args.quiet).run()
+    card = Simulation(plan, args.output, workers=args.workers, command=command).run()
     tau = card["tau_alpha"]
-    print(f"glassviz: {args.output}: {plan.configs} configurations of {plan.system} at T={plan.temperature:g}; "
-          f"tau_alpha = {tau['mean']:.4g} +- {tau['std']:.2g} (q = {tau['q']:.4g})", file=sys.stderr)
+    get_logger("simulate").info(f"{args.output}: {plan.configs} configurations of {plan.system} at "
+                                f"T={plan.temperature:g}; tau_alpha = {tau['mean']:.4g} +- {tau['std']:.2g} "
+                                f"(q = {tau['q']:.4g})")
     return 0

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 
-from glassviz.cli.common import data_files
+from glassviz.cli.common import add_quiet, data_files
+from glassviz.progress import get_logger
 
 
 def add_parser(sub) -> None:
@@ -39,7 +39,14 @@ def add_parser(sub) -> None:
     tr.add_argument("--store", default=None, help="directory to save the model in (default: the user model directory)")
     tr.add_argument("--workdir", default=None, help="checkpoints and log (default: <store>/NAME.training)")
     tr.add_argument("--licence", default=None, help="licence of the training data to record in the card")
+    add_quiet(tr)
     tr.set_defaults(run=run_train)
+
+
+def _reporter(name: str):
+    """One line per message on the ``glassviz.train`` logger, as ``glassviz train NAME: message``."""
+    logger = get_logger("train")
+    return lambda msg: logger.info(msg, extra={"prefix": f"glassviz train {name}"})
 
 
 def run_train(args) -> int:
@@ -86,7 +93,7 @@ def run_train(args) -> int:
 
         model = architecture(args.arch)(dim=system.dim)
     with_edges = args.arch == "botan"
-    log = (lambda msg: print(f"glassviz train {args.output}: {msg}", file=sys.stderr, flush=True))
+    log = _reporter(args.output)
     log(f"{len(split['train'])} training, {len(split['val'])} validation, {len(split['test'])} test configurations "
         f"of {system.name}, t = {time}")
     samples = {k: load_samples(v, time, args.arch, with_edges=with_edges) for k, v in split.items()}
@@ -141,7 +148,7 @@ def run_train_classifier(args) -> int:
     labels, to_class = class_labels([m["temperature"] for _, m in metas], args.arch)
     split = split_by_configuration(metas, args.val_frac, args.test_frac, args.seed)
     n_species = len(first.type_labels)
-    log = (lambda msg: print(f"glassviz train {args.output}: {msg}", file=sys.stderr, flush=True))
+    log = _reporter(args.output)
     log(f"{len(split['train'])} training, {len(split['val'])} validation, {len(split['test'])} test files of "
         f"{system.name}; classes {', '.join(labels)}")
     import torch

@@ -4,7 +4,9 @@ Plain fields (``voronoi_volume``, ``coordination``, ``tong_tanaka``, ``compactne
 ``propensity``) are registered by :mod:`glassviz.fields.indicators`; model fields
 (``propensity@MODEL``, ``gradcam@MODEL``, ...) by :mod:`glassviz.fields.models` through
 :func:`register_model_field`, imported on first use, so a new indicator or model appears
-everywhere at once.
+everywhere at once.  The file's own per-particle columns (``c_pe``, extxyz properties) are fields
+too, under their own names; one that clashes with a built-in name is reached as ``file:NAME``
+(:mod:`glassviz.fields.columns`).
 
 :func:`compute_fields` applies the same post-processing to every field, in Oyama's order:
 coarse-graining (ξ; 0 = raw), then min-max normalisation, then 1 - X for the fields named in
@@ -67,14 +69,57 @@ def register_model_field(kind: str, fn: Callable[[FieldContext, str], np.ndarray
 
 
 def available(snapshot) -> list[str]:
-    """Plain field names that apply to ``snapshot``."""
-    return [s.name for s in FIELDS.values()
-            if snapshot.dim in s.dims and (not s.needs_ensemble or snapshot.ensemble is not None)]
+    """Field names that apply to ``snapshot``: the plain fields, then the file's own columns in
+    file order (a clashing column as ``file:NAME``).  Model fields are not listed (any model
+    from the store can be asked for as ``KIND@MODEL``)."""
+    from glassviz.fields.columns import column_fields
+
+    plain = [s.name for s in FIELDS.values()
+             if snapshot.dim in s.dims and (not s.needs_ensemble or snapshot.ensemble is not None)]
+    return plain + column_fields(snapshot)
+
+
+def describe(name: str, snapshot=None) -> str:
+    """One line saying what the field ``name`` is (for legends, tooltips and ``--help``)."""
+    from glassviz.fields.columns import column_of
+
+    column = column_of(snapshot, name) if snapshot is not None else None
+    if column is not None:
+        return f"column {column!r} of the file"
+    if name in FIELDS:
+        spec = FIELDS[name]
+        return spec.description + (f" [{spec.units}]" if spec.units else "")
+    parsed = FieldName.parse(name)
+    if parsed.is_column:
+        return f"column {parsed.kind!r} of the file"
+    if parsed.is_model:
+        return f"{parsed.kind} predicted by model {parsed.model}"
+    return name
 
 
 def compute_field(ctx: FieldContext, name: str) -> np.ndarray:
+    from glassviz.fields.columns import column_of, column_values
+
     snap = ctx.snapshot
     parsed = FieldName.parse(name)
+    column = column_of(snap, name)
+    if column is not None:
+        values = column_values(snap, column)
+    else:
+        try:
+            values = _compute_builtin(ctx, name, parsed)
+        except GlassvizError as exc:
+            if name in (getattr(snap, "columns", None) or {}):  # say where the clashing column went
+                raise GlassvizError(f"{exc} (the file's own column {name!r} is reached as 'file:{name}')") from None
+            raise
+    values = np.asarray(values, dtype=np.float64)
+    if values.shape != (snap.n,):
+        raise GlassvizError(f"field {name!r} returned shape {values.shape}, expected ({snap.n},)")
+    return values
+
+
+def _compute_builtin(ctx: FieldContext, name: str, parsed: FieldName) -> np.ndarray:
+    snap = ctx.snapshot
     if parsed.is_model:
         kind, model = parsed.kind, parsed.model
         if kind not in MODEL_FIELDS and kind in MODEL_FIELD_MODULES:
@@ -82,21 +127,23 @@ def compute_field(ctx: FieldContext, name: str) -> np.ndarray:
 
             importlib.import_module(MODEL_FIELD_MODULES[kind])
         if kind not in MODEL_FIELDS:
+            from glassviz.fields.columns import column_fields
+
             known = ", ".join(sorted(set(MODEL_FIELDS) | set(MODEL_FIELD_MODULES)))
-            raise GlassvizError(f"unknown model field {name!r} (model field kinds: {known})")
-        values = MODEL_FIELDS[kind](ctx, model)
-    else:
-        if name not in FIELDS:
-            raise GlassvizError(f"unknown field {name!r}; fields: {', '.join(FIELDS)}")
-        spec = FIELDS[name]
-        if snap.dim not in spec.dims:
-            raise GlassvizError(f"{snap.source}: field {name!r} needs a {'/'.join(map(str, spec.dims))}D "
-                                f"snapshot; this one is {snap.dim}D")
-        values = spec.compute(ctx)
-    values = np.asarray(values, dtype=np.float64)
-    if values.shape != (snap.n,):
-        raise GlassvizError(f"field {name!r} returned shape {values.shape}, expected ({snap.n},)")
-    return values
+            columns = ", ".join(column_fields(snap)) or "none"
+            raise GlassvizError(f"unknown model field {name!r} (model field kinds: {known}; "
+                                f"the file's columns: {columns})")
+        return MODEL_FIELDS[kind](ctx, model)
+    if name not in FIELDS:
+        from glassviz.fields.columns import column_fields
+
+        columns = ", ".join(column_fields(snap)) or "none"
+        raise GlassvizError(f"unknown field {name!r}; fields: {', '.join(FIELDS)}; the file's columns: {columns}")
+    spec = FIELDS[name]
+    if snap.dim not in spec.dims:
+        raise GlassvizError(f"{snap.source}: field {name!r} needs a {'/'.join(map(str, spec.dims))}D "
+                            f"snapshot; this one is {snap.dim}D")
+    return spec.compute(ctx)
 
 
 def compute_fields(snapshot, names, *, xi: float = 0.0, r_cut: float | None = None,

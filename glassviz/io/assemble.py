@@ -44,7 +44,7 @@ def species_from_labels(path, labels: np.ndarray) -> tuple[np.ndarray, tuple]:
 
 def make_snapshot(path, *, fmt: str, positions: np.ndarray, h: np.ndarray, origin: np.ndarray,
                   labels, ids=None, images=None, unwrapped: bool = False, meta=None,
-                  ensemble=None) -> Snapshot:
+                  ensemble=None, columns=None) -> Snapshot:
     """Assemble a Snapshot from file-frame data.
 
     Parameters
@@ -56,6 +56,7 @@ def make_snapshot(path, *, fmt: str, positions: np.ndarray, h: np.ndarray, origi
     ids : (N,) ids or None (then 0..N-1, file order).
     images : (N, d) image flags given by the file, or None.
     unwrapped : the coordinates are unwrapped (keep the image counts they imply).
+    columns : dict name -> (N,) numbers, the file's own per-particle columns (file order).
     """
     path = os.fspath(path)
     positions = np.asarray(positions, dtype=np.float64)
@@ -79,7 +80,7 @@ def make_snapshot(path, *, fmt: str, positions: np.ndarray, h: np.ndarray, origi
     if meta.get("temperature") is None:
         meta["temperature"] = temperature_from_name(path)
     return Snapshot(positions=wrapped, species=species, type_labels=type_labels, ids=ids, h=h,
-                    offset=centre, images=images, meta=meta, ensemble=ensemble)
+                    offset=centre, images=images, meta=meta, ensemble=ensemble, columns=columns or {})
 
 
 def check_frame(path, frame: int | None, n_frames: int) -> int:

@@ -1,10 +1,25 @@
 """Extended XYZ (``Lattice="..." Properties=species:S:1:pos:R:3...``), as written by ASE and OVITO.
 
 Recognised properties: ``pos`` (R:3 or R:2), ``species``/``type``/``element`` (type label),
-``id`` (I:1); every other column is ignored by the reader.  ``Origin="x y z"`` (OVITO) sets the
-cell's lower corner (default 0).  A general lattice is rotated into freud's upper-triangular
-form.  The file is 2D when ``pbc`` has F in z and every z is equal, or when ``pos`` has two
-components.
+``id`` (I:1).  Every other property is one of the user's per-particle columns
+(``Snapshot.columns``): R and I properties as numbers, L as 1/0, S when every value is a number
+(else skipped); a property of m > 1 components becomes ``NAME[1]`` .. ``NAME[m]`` (LAMMPS style).
+``Origin="x y z"`` (OVITO) sets the cell's lower corner (default 0).  A general lattice is rotated
+into freud's upper-triangular form.  The file is 2D when ``pbc`` has F in z and every z is equal,
+or when ``pos`` has two components.
+
+Property names
+--------------
+An extended-XYZ property name cannot hold ``:`` (it separates the Properties triplets), and a
+bare one cannot hold whitespace, ``= " , [ ] { } \\``; ASE drops brackets and OVITO turns ``.``
+into ``_``.  glassviz therefore writes each name through :func:`encode_property_name`: every
+character outside printable ASCII or among ``: % = " , [ ] { } \\`` and whitespace becomes ``%XX``
+(its UTF-8 bytes in hex), everything else is kept; :func:`decode_property_name` reverses it on
+reading.  A column named like a property the reader takes for the snapshot itself (``species``,
+``pos``, ``id``, ``type``, ``element``, ``type_name``) has its first character escaped
+(``%73pecies``), so it comes back as a column.  So ``c_vec[1]`` is written ``c_vec%5B1%5D``, ``file:c_pe`` is ``file%3Ac_pe``, and
+``propensity@botan_ka3d_T0.64_t16.5`` is written as it is; reading the file back gives every name
+exactly.  A foreign name holding ``%`` followed by two hex digits is decoded the same way.
 """
 
 from __future__ import annotations
@@ -21,6 +36,32 @@ from glassviz.snapshot import check_finite
 _KV = re.compile(r'(\w+)\s*=\s*(?:"([^"]*)"|(\S+))')
 _INDEX_CACHE: dict = {}
 _TYPES = {"R": float, "I": int, "S": str, "L": str}
+# characters a property name cannot carry as they are (see the module docstring); % is the escape
+_UNSAFE = frozenset(':%=",[]{}\\')
+_ESCAPE = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+# properties the reader takes as the snapshot itself; a column of the same name is written with
+# its first character escaped, so that it reads back as a column
+_OWN_PROPERTIES = frozenset({"pos", "species", "type", "element", "type_name", "id"})
+_TRUE = {"T", "TRUE", "1"}
+
+
+def encode_property_name(name: str) -> str:
+    """A property name that survives extended XYZ (ASE, OVITO, libAtoms): unsafe characters as
+    ``%XX`` (see the module docstring).  ``decode_property_name`` reverses it."""
+    name = str(name)
+    out = []
+    for k, ch in enumerate(name):
+        if (ch in _UNSAFE or ch.isspace() or not (ch.isascii() and ch.isprintable())
+                or (k == 0 and name.lower() in _OWN_PROPERTIES)):
+            out.append("".join(f"%{b:02X}" for b in ch.encode("utf-8")))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def decode_property_name(text: str) -> str:
+    """Inverse of :func:`encode_property_name`."""
+    return _ESCAPE.sub(lambda m: bytes.fromhex(m.group(0).replace("%", "")).decode("utf-8", "replace"), text)
 
 
 def frame_offsets(path) -> list[int]:
@@ -67,10 +108,36 @@ def _properties(path, spec: str):
     if len(parts) % 3:
         raise InputError(path, f"malformed Properties={spec!r}")
     out, start = [], 0
-    for name, kind, count in zip(parts[0::3], parts[1::3], parts[2::3]):
-        out.append((name.lower(), kind.upper(), start, start + int(count)))
-        start += int(count)
+    try:
+        for name, kind, count in zip(parts[0::3], parts[1::3], parts[2::3]):
+            out.append((name, kind.upper(), start, start + int(count)))
+            start += int(count)
+    except ValueError:
+        raise InputError(path, f"malformed Properties={spec!r}") from None
     return out, start
+
+
+def _user_columns(table: np.ndarray, props, used: set) -> dict[str, np.ndarray]:
+    """Every property not used for the snapshot itself, as (N,) float64 columns (file order)."""
+    out = {}
+    for raw, kind, a, b in props:
+        if raw.lower() in used:
+            continue
+        name = decode_property_name(raw)
+        block = table[:, a:b]
+        try:
+            if kind == "L":
+                values = np.isin(np.char.upper(block.astype(str)), list(_TRUE)).astype(np.float64)
+            else:
+                values = block.astype(np.float64)
+        except ValueError:  # text values: not a field
+            continue
+        if b - a == 1:
+            out.setdefault(name, values[:, 0])
+        else:
+            for k in range(b - a):
+                out.setdefault(f"{name}[{k + 1}]", values[:, k])
+    return out
 
 
 def read(path, frame: int | None = None, dim: int | None = None, **_):
@@ -97,7 +164,9 @@ def read(path, frame: int | None = None, dim: int | None = None, **_):
     if any(len(r) < ncol for r in table):
         raise InputError(path, f"{where}: truncated atom line(s): expected {ncol} columns")
     table = np.array([r[:ncol] for r in table])
-    cols = {name: (kind, a, b) for name, kind, a, b in props}
+    cols = {}
+    for name, kind, a, b in props:
+        cols.setdefault(name.lower(), (kind, a, b))
     if "pos" not in cols:
         raise InputError(path, f"{where}: no pos column in Properties")
     _, a, b = cols["pos"]
@@ -125,9 +194,11 @@ def read(path, frame: int | None = None, dim: int | None = None, **_):
     q, r = q * signs, (r.T * signs).T
     xyz = (pos[:, :file_dim] - origin[:file_dim]) @ q
     labels = None
+    used = {"pos"}
     for name in ("species", "type", "element", "type_name"):
         if name in cols:
             labels = table[:, cols[name][1]]
+            used.add(name)
             break
     ids = None
     if "id" in cols:
@@ -135,7 +206,8 @@ def read(path, frame: int | None = None, dim: int | None = None, **_):
             ids = table[:, cols["id"][1]].astype(np.int64)
         except ValueError:
             raise InputError(path, f"{where}: non-integer ids") from None
-    meta = {"frame": k, "properties": [p[0] for p in props]}
+        used.add("id")
+    meta = {"frame": k, "properties": [decode_property_name(p[0]) for p in props]}
     for key in ("time", "temperature", "timestep"):
         if key in kv:
             try:
@@ -143,4 +215,4 @@ def read(path, frame: int | None = None, dim: int | None = None, **_):
             except ValueError:
                 pass
     return make_snapshot(path, fmt="extxyz", positions=xyz, h=r, origin=np.zeros(file_dim),
-                         labels=labels, ids=ids, meta=meta)
+                         labels=labels, ids=ids, meta=meta, columns=_user_columns(table, props, used))

@@ -3,6 +3,11 @@
 Positions are already in freud's centred convention; ``configuration.box`` is
 ``[Lx, Ly, Lz, xy, xz, yz]`` with HOOMD's dimensionless tilt factors, and
 ``configuration.dimensions`` says 2 or 3.  GSD stores no particle ids: ids are the file order.
+
+The user's per-particle columns (``Snapshot.columns``): ``charge``, ``mass`` and ``diameter`` when
+the file stores them (not HOOMD's defaults), and every per-particle logged quantity
+(``log/particles/...``, e.g. ``particles/md/pair/LJ/energies``) under its log name; a quantity of
+m > 1 components becomes ``NAME[1]`` .. ``NAME[m]``.
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ def read(path, frame: int | None = None, dim: int | None = None, **_):
         names = list(f.particles.types)
         image = f.particles.image
         step = int(f.configuration.step)
+        columns = _user_columns(traj, f, k, n)
     if dim is not None and dim != file_dim:
         raise InputError(path, f"frame {k}: cannot read as {dim}D: the file is {file_dim}D")
     h = np.array([[Lx, xy * Ly, xz * Lz], [0.0, Ly, yz * Lz], [0.0, 0.0, Lz]])
@@ -67,4 +73,25 @@ def read(path, frame: int | None = None, dim: int | None = None, **_):
         images = np.asarray(image, dtype=np.int64)
     return make_snapshot(path, fmt="gsd", positions=pos, h=h, origin=origin,
                          labels=np.asarray(labels).astype(str), images=images,
-                         meta={"frame": k, "timestep": step})
+                         meta={"frame": k, "timestep": step}, columns=columns)
+
+
+def _user_columns(traj, f, k: int, n: int) -> dict:
+    """Stored per-particle properties and logged per-particle quantities of frame ``k``."""
+    def stored(chunk):  # gsd.hoomd gives frame 0's value when frame k does not repeat it
+        return traj.file.chunk_exists(k, chunk) or traj.file.chunk_exists(0, chunk)
+
+    out = {}
+    for name in ("charge", "mass", "diameter"):
+        if stored(f"particles/{name}"):
+            out[name] = np.asarray(getattr(f.particles, name), dtype=np.float64)
+    for key, value in f.log.items():
+        value = np.asarray(value)
+        if not key.startswith("particles/") or value.shape[:1] != (n,) or value.dtype.kind not in "biuf":
+            continue
+        if value.ndim == 1:
+            out[key] = value.astype(np.float64)
+        elif value.ndim == 2:
+            for c in range(value.shape[1]):
+                out[f"{key}[{c + 1}]"] = value[:, c].astype(np.float64)
+    return out

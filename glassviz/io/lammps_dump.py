@@ -6,6 +6,10 @@ triclinic (``xy xz yz``) boxes with any origin.  A file is 2D when it has no z c
 every z is equal, or when its z extent is thin (Lz < 0.1 min(Lx, Ly) and Lz <= 1, LAMMPS'
 2D default being -0.5..0.5).  Multi-frame files are indexed once by a byte scan for
 ``ITEM: TIMESTEP`` and only the requested frame is parsed.
+
+Every other numeric column (``c_pe``, ``v_softness``, ``f_ave``, ``c_vec[1]``, ``q``, ``mass``, ...)
+is kept in ``Snapshot.columns`` under its own name, in file order; non-numeric ones (e.g. an
+``element`` column beside ``type``) are skipped.
 """
 
 from __future__ import annotations
@@ -21,6 +25,11 @@ from glassviz.snapshot import check_finite
 
 _MARK = b"ITEM: TIMESTEP"
 _INDEX_CACHE: dict = {}
+
+# columns that are the snapshot itself (identity, type, coordinates, images, velocities); every
+# other column of the dump is one of the user's per-particle columns
+OWN_COLUMNS = frozenset({"id", "type", "element", "mol_type", "ix", "iy", "iz", "vx", "vy", "vz",
+                         "x", "y", "z", "xs", "ys", "zs", "xu", "yu", "zu", "xsu", "ysu", "zsu"})
 
 COORD_SETS = [  # (names, scaled, unwrapped), in order of preference
     (("xu", "yu", "zu"), False, True),
@@ -184,4 +193,19 @@ def parse_frame(path, block: bytes, frame: int, dim: int | None = None):
         raise InputError(path, f"{where}: duplicate atom ids")
     meta = {"frame": frame, "timestep": timestep, "columns": cols, "triclinic": triclinic}
     return make_snapshot(path, fmt="lammps-dump", positions=xyz, h=h_use, origin=lo_use,
-                         labels=labels, ids=ids, images=images, unwrapped=unwrapped, meta=meta)
+                         labels=labels, ids=ids, images=images, unwrapped=unwrapped, meta=meta,
+                         columns=user_columns(table, cols))
+
+
+def user_columns(table: np.ndarray, cols: list[str]) -> dict[str, np.ndarray]:
+    """The dump's own per-particle columns: every numeric column not in OWN_COLUMNS, in file
+    order, as (N,) float64 (a name that appears twice keeps its first column)."""
+    out = {}
+    for k, name in enumerate(cols):
+        if name in OWN_COLUMNS or name in out:
+            continue
+        try:
+            out[name] = table[:, k].astype(np.float64)
+        except ValueError:  # text (e.g. element names): not a field
+            continue
+    return out

@@ -8,7 +8,8 @@ temporary name renamed at the end, so an interrupted run never leaves a file tha
 complete.
 
 Coordinates are written in the file's own frame (wrapped into its box).  The extended-XYZ
-writer puts every field in ``Properties`` as a real per-particle column, with ``Lattice``,
+writer puts every field in ``Properties`` as a real per-particle column (names encoded by
+:func:`glassviz.io.extxyz.encode_property_name`, read back exactly), with ``Lattice``,
 ``Origin`` and ``pbc`` as OVITO reads them (2D: z = 0, ``pbc="T T F"``).
 """
 
@@ -258,7 +259,11 @@ def extxyz_text(snapshot, fields: dict) -> str:
     lattice = " ".join(f"{v:.10g}" for v in h.T.reshape(-1))  # rows: a, b, c
     pos = np.zeros((snapshot.n, 3))
     pos[:, :d] = snapshot.file_positions
-    props = ["species:S:1", "pos:R:3", "id:I:1"] + [f"{name}:R:1" for name in fields]
+    from glassviz.io.extxyz import encode_property_name
+
+    # field names such as propensity@MODEL, file:c_pe or c_vec[1] go through the reversible
+    # encoding of glassviz.io.extxyz, so that reading the file back gives them exactly
+    props = ["species:S:1", "pos:R:3", "id:I:1"] + [f"{encode_property_name(name)}:R:1" for name in fields]
     pbc = "T T T" if d == 3 else "T T F"
     header = f'Lattice="{lattice}" Origin="{" ".join(f"{v:.10g}" for v in origin)}" ' \
              f'Properties={":".join(props)} pbc="{pbc}"'

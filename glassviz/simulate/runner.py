@@ -23,7 +23,6 @@ import concurrent.futures as cf
 import json
 import multiprocessing
 import os
-import sys
 import time
 from dataclasses import asdict, dataclass, field
 
@@ -100,62 +99,18 @@ def glass_name(k: int) -> str:
     return f"glass_{k:04d}.npz"
 
 
-class Progress:
-    """A one-line progress bar with ETA on stderr (a new line every ``every`` s when not a TTY)."""
-
-    def __init__(self, label: str, total: int, stream=None, every: float = 30.0, enabled: bool = True):
-        self.label, self.total = label, total
-        self.stream = stream or sys.stderr
-        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
-        self.every = 0.5 if self.tty else every
-        self.enabled = enabled
-        self.t0 = time.monotonic()
-        self.last = -1e9
-        self.cost_total = None
-        self.cost_done = 0.0
-
-    @staticmethod
-    def _fmt(seconds: float) -> str:
-        seconds = int(seconds)
-        h, rem = divmod(seconds, 3600)
-        m, s = divmod(rem, 60)
-        return f"{h}h{m:02d}m" if h else f"{m}m{s:02d}s"
-
-    def update(self, done: int, note: str = "", force: bool = False) -> None:
-        now = time.monotonic()
-        if not self.enabled or (not force and now - self.last < self.every):
-            return
-        self.last = now
-        elapsed = now - self.t0
-        width = 30
-        frac = self.cost_done / self.cost_total if self.cost_total else done / max(self.total, 1)
-        bar = "#" * int(round(width * frac)) + "-" * (width - int(round(width * frac)))
-        eta = self._fmt(elapsed * (1 - frac) / frac) if frac > 0.005 else "?"
-        line = f"{self.label} [{bar}] {done}/{self.total} configs, {self._fmt(elapsed)} elapsed, ETA {eta} {note}"
-        if self.tty:
-            self.stream.write("\r" + line.ljust(110))
-        else:
-            self.stream.write(line + "\n")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled and self.tty:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
 class Simulation:
     """Run (or resume) the plan into ``outdir`` with ``workers`` processes."""
 
     def __init__(self, plan: Plan, outdir: str, workers: int | None = None, command: str = "",
-                 progress: bool = True, max_tasks: int | None = None):
+                 progress: bool | None = None, max_tasks: int | None = None):
         self.plan = plan
         self.system = get_system(plan.system)
         self.outdir = os.fspath(outdir)
         self.state_dir = os.path.join(self.outdir, STATE_DIR)
         self.workers = workers or max(os.cpu_count() or 1, 1)
         self.command = command
-        self.show_progress = progress
+        self.show_progress = progress  # None: follow glassviz.progress.set_progress (--quiet)
         self.max_tasks = max_tasks  # stop after this many finished tasks (tests of resuming)
         self.tau: dict[int, dict] = {}
         self.replica_results: dict[int, dict[int, np.ndarray]] = {}
@@ -355,9 +310,8 @@ class Simulation:
                 with open(self._tau_path(c)) as fh:
                     self.tau[c] = json.load(fh)
         self._write_card(complete=False)
-        progress = Progress(f"simulate {p.system} T={p.temperature:g} N={p.n_particles}", p.configs,
-                            enabled=self.show_progress)
         done_count = sum(self.config_done(k) for k in range(p.configs))
+        progress = bar(f"simulate {p.system} T={p.temperature:g} N={p.n_particles}", p.configs, self.show_progress)
         # per chain: list of sample indices still to finish
         todo = {c: [j for j, k in enumerate(range(c, p.configs, p.chains)) if not self.config_done(k)]
                 for c in range(p.chains)}
@@ -430,7 +384,7 @@ class Simulation:
                     submit("start", c, None, None, protocols.start_chain, p.system, p.n_particles, p.temperature,
                            p.seed, c, p.equilibration, p.min_equilibration, p.tau_max)
 
-            progress.update(done_count, force=True)
+            self._show(progress, done_count, force=True)
             while futures:
                 finished, _ = cf.wait(list(futures), return_when=cf.FIRST_COMPLETED)
                 for fut in finished:
@@ -473,28 +427,48 @@ class Simulation:
                         done_count += 1
                         self._prune(chain)
                     finished_tasks += 1
-                    self._update_cost(progress)
-                    progress.update(done_count, force=kind == "start")
+                    self._show(progress, done_count, force=kind == "start")
                     if self.max_tasks is not None and finished_tasks >= self.max_tasks:
                         for f in futures:
                             f.cancel()
                         pool.shutdown(wait=True, cancel_futures=True)
                         progress.close()
                         return self._write_card(complete=False)
-        progress.update(done_count, force=True)
+        self._show(progress, done_count, force=True)
         progress.close()
         return self._write_card(complete=all(self.config_done(k) for k in range(p.configs)))
 
-    def _update_cost(self, progress: Progress) -> None:
-        """Work left, in MD steps, for the ETA (known once every chain has its tau_alpha)."""
+    def _show(self, progress, done: int, force: bool = False) -> None:
+        """Move the bar: in MD steps once the cost is known (so the ETA weighs the work left),
+        in configurations before; redrawn when ``force`` or after tqdm's ``mininterval``."""
+        if progress.disable:
+            return
+        p = self.plan
+        cost = self._cost()
+        progress.total, progress.n = cost if cost is not None else (p.configs, done)
+        progress.set_postfix_str(f"{done}/{p.configs} configs", refresh=False)
+        if force or time.time() - progress.last_print_t >= progress.mininterval:
+            progress.refresh()
+
+    def _cost(self) -> tuple[float, float] | None:
+        """(total, done) work in MD steps, for the ETA; None until every chain has its tau_alpha."""
         p = self.plan
         if len(self.tau) < p.chains:
-            return
+            return None
         tau = np.mean([t["tau_alpha"] for t in self.tau.values()])
         per_config = p.spacing * tau / DT + p.replicas * (p.times[-1] / DT if p.times else 0)
         if p.quench_to is not None:
             per_config += abs(p.temperature - p.quench_to) / p.cooling_rate / DT + p.hold_time / DT
         done = sum(self.config_done(k) for k in range(p.configs))
         partial = sum(len(v) for v in self.replica_results.values()) * (p.times[-1] / DT if p.times else 0)
-        progress.cost_total = per_config * p.configs
-        progress.cost_done = per_config * done + partial
+        return per_config * p.configs, per_config * done + partial
+
+
+def bar(label: str, configs: int, enabled: bool | None):
+    """The simulate progress bar (:func:`glassviz.progress.progress`): percentage of the MD work,
+    configurations done, elapsed time and ETA.  ``smoothing=0``: the ETA is the work left at the
+    mean rate since the start (MD cost per configuration is steady, bursts are not)."""
+    from glassviz.progress import progress
+
+    return progress(total=configs, desc=label, enabled=enabled, unit="step", smoothing=0,
+                    bar_format="{desc} |{bar:30}| {percentage:3.0f}% {postfix}, {elapsed} elapsed, ETA {remaining}")

@@ -8,7 +8,8 @@ that a neighbour is not the minimum image.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property, partial
+from typing import Callable
 
 import numpy as np
 
@@ -46,30 +47,43 @@ def pair_distances(snapshot, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return out
 
 
-@dataclass
 class NeighbourList:
-    """Directed neighbour pairs sorted by ``i`` (each unordered pair appears as (i, j) and (j, i)).
+    """Directed neighbour pairs sorted by (i, j) (each unordered pair appears as (i, j) and (j, i)).
 
     Attributes
     ----------
     i, j : (M,) int64, centre and neighbour indices.
-    vectors : (M, d) float64, r_j - r_i (periodic image of the neighbour).
+    vectors : (M, d) float64, r_j - r_i (periodic image of the neighbour); computed on first
+        use when the list was built with ``vectors=None`` and a ``make_vectors`` callable (volumes
+        and coordination never need them, Θ does).
     weights : (M,) float64, facet area (3D) / edge length (2D) for Voronoi neighbours, 1 otherwise.
     n : number of particles.
     """
 
-    i: np.ndarray
-    j: np.ndarray
-    vectors: np.ndarray
-    weights: np.ndarray
-    n: int
+    def __init__(self, i: np.ndarray, j: np.ndarray, vectors: np.ndarray | None, weights: np.ndarray, n: int,
+                 make_vectors: Callable[[], np.ndarray] | None = None):
+        if vectors is None and make_vectors is None:
+            raise ValueError("NeighbourList needs vectors or a make_vectors callable")
+        self.i = i
+        self.j = j
+        self.weights = weights
+        self.n = int(n)
+        self._vectors = vectors
+        self._make_vectors = make_vectors
 
     @property
+    def vectors(self) -> np.ndarray:
+        if self._vectors is None:
+            self._vectors = self._make_vectors()
+            self._make_vectors = None
+        return self._vectors
+
+    @cached_property
     def counts(self) -> np.ndarray:
         """(N,) number of neighbours of each particle."""
         return np.bincount(self.i, minlength=self.n)
 
-    @property
+    @cached_property
     def starts(self) -> np.ndarray:
         """(N,) index in the list of each particle's first neighbour."""
         return np.concatenate([[0], np.cumsum(self.counts)[:-1]])
@@ -80,11 +94,15 @@ class NeighbourList:
 
     def has_pairs(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Boolean array: is (a[k], b[k]) a neighbour pair?"""
-        keys = self.i * self.n + self.j
+        keys = self._keys
         q = np.asarray(a, dtype=np.int64) * self.n + np.asarray(b, dtype=np.int64)
         pos = np.searchsorted(keys, q)
         pos[pos == len(keys)] = 0
         return keys[pos] == q
+
+    @cached_property
+    def _keys(self) -> np.ndarray:
+        return self.i * self.n + self.j
 
 
 class VoronoiNeighbours:
@@ -92,6 +110,10 @@ class VoronoiNeighbours:
 
     Υ_i = volume (area in 2D) of the Voronoi cell of particle i; the cells tile the box, so
     sum_i Υ_i = V.  Neighbours share a cell face (3D) or edge (2D).
+
+    freud's own neighbour list is used as it comes (it is already sorted by (i, j)); the float64
+    vectors are computed only when an indicator asks for them, so volumes and coordination cost
+    freud's time and little more.
 
     Attributes (after ``compute``)
     ------------------------------
@@ -111,11 +133,18 @@ class VoronoiNeighbours:
         nl = vor.nlist
         i = np.asarray(nl.query_point_indices, dtype=np.int64)
         j = np.asarray(nl.point_indices, dtype=np.int64)
-        vec = exact_vectors(snapshot, i, j, np.asarray(nl.vectors))
         w = np.asarray(nl.weights, dtype=np.float64)
-        keep = i != j  # a cell touching its own image only happens in absurdly small boxes
-        order = np.lexsort((j[keep], i[keep]))
-        self._nlist = NeighbourList(i[keep][order], j[keep][order], vec[keep][order], w[keep][order], snapshot.n)
+        approx = np.asarray(nl.vectors)  # float32, picks the periodic image
+        keys = i * snapshot.n + j
+        if len(keys) > 1 and np.any(keys[1:] < keys[:-1]):  # freud sorts by (i, j); stay safe if not
+            order = np.argsort(keys, kind="stable")
+            i, j, w, approx = i[order], j[order], w[order], approx[order]
+        own = i == j  # a cell touching its own image only happens in absurdly small boxes
+        if own.any():
+            keep = ~own
+            i, j, w, approx = i[keep], j[keep], w[keep], approx[keep]
+        self._nlist = NeighbourList(i, j, None, w, snapshot.n,
+                                    make_vectors=partial(exact_vectors, snapshot, i, j, approx))
         self._volumes = np.asarray(vor.volumes, dtype=np.float64).copy()
         return self
 

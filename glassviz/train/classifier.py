@@ -97,7 +97,7 @@ class ClassifierTrainer(EpochLoop):
     score_key = "score"
 
     def __init__(self, model, settings: ClassifierSettings, train: list[Item], val: list[Item], workdir: str,
-                 progress=print):
+                 progress=None):
         super().__init__(model, workdir, settings.epochs, settings.patience, settings.lr, settings.seed, progress)
         self.s = settings
         self.train, self.val = train, val

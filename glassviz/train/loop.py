@@ -7,6 +7,10 @@ A subclass defines ``train_epoch(rng) -> mean loss`` and ``evaluate(items) -> di
 (one line per epoch).  Every epoch's random numbers come from ``default_rng([seed, epoch])``,
 so an interrupted run resumed from its checkpoint ends with the same weights as an
 uninterrupted one.
+
+Progress: a bar over the epochs (:func:`glassviz.progress.progress`; its ETA assumes every
+epoch runs, early stopping ends it sooner) and one line per epoch, passed to ``progress``
+(a callable taking the message) or, by default, logged to the ``glassviz.train`` logger.
 """
 
 from __future__ import annotations
@@ -17,11 +21,15 @@ import time as _time
 
 import numpy as np
 
+from glassviz.progress import get_logger
+from glassviz.progress import progress as progress_bar
+
 
 class EpochLoop:
     score_key = "score"
 
-    def __init__(self, model, workdir: str, epochs: int, patience: int, lr: float, seed: int = 0, progress=print):
+    def __init__(self, model, workdir: str, epochs: int, patience: int, lr: float, seed: int = 0, progress=None,
+                 bar: bool | None = None):
         import torch
 
         self.torch = torch
@@ -30,7 +38,8 @@ class EpochLoop:
         self.epochs, self.patience, self.seed = epochs, patience, seed
         os.makedirs(workdir, exist_ok=True)
         self.opt = torch.optim.Adam(model.parameters(), lr=lr, eps=1e-8)
-        self.progress = progress
+        self.progress = progress if progress is not None else get_logger("train").info
+        self.show_bar = bar  # None: follow glassviz.progress.set_progress (--quiet)
         self.epoch = 0
         self.best = {"score": -np.inf, "epoch": -1, "state": None}
         self.log: list[dict] = []
@@ -76,6 +85,17 @@ class EpochLoop:
     def fit(self, val_items) -> dict:
         if not self.resume():
             self.start()
+        bar = progress_bar(total=self.epochs, desc="train", enabled=self.show_bar, unit="epoch", initial=self.epoch)
+        try:
+            self._epochs(val_items, bar)
+        finally:
+            bar.close()
+        if self.best["state"] is not None:
+            self.model.load_state_dict(self.best["state"])
+        return {"best_epoch": self.best["epoch"], "epochs_run": self.epoch, "val_score": self.best["score"],
+                "log": self.log}
+
+    def _epochs(self, val_items, bar) -> None:
         while self.epoch < self.epochs and self.epoch - self.best["epoch"] <= self.patience:
             t0 = _time.monotonic()
             self.model.train()
@@ -92,9 +112,7 @@ class EpochLoop:
             with open(os.path.join(self.workdir, "log.jsonl"), "a") as fh:
                 fh.write(json.dumps(entry) + "\n")
             self.save()
+            bar.update(1)
+            bar.set_postfix_str(f"best {self.best['score']:.4f} at {self.best['epoch']}", refresh=False)
             self.progress(f"epoch {self.epoch}: loss {loss:.4g}, {self.describe(val)} "
                           f"(best {self.best['score']:.4f} at {self.best['epoch']})")
-        if self.best["state"] is not None:
-            self.model.load_state_dict(self.best["state"])
-        return {"best_epoch": self.best["epoch"], "epochs_run": self.epoch, "val_score": self.best["score"],
-                "log": self.log}

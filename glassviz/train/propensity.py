@@ -92,7 +92,7 @@ class Trainer(EpochLoop):
     score_key = "pearson"
 
     def __init__(self, model, settings: TrainSettings, train: list[Sample], val: list[Sample], workdir: str,
-                 progress=print):
+                 progress=None):
         super().__init__(model, workdir, settings.epochs, settings.patience, settings.lr, settings.seed, progress)
         self.s = settings
         self.train, self.val = train, val
