@@ -289,10 +289,11 @@ def make_backend(backend="serial", n_workers: int | None = None, client=None) ->
 
 # -- the engine ---------------------------------------------------------------------------------
 def progress_bar(total: int, enabled: bool = True, desc: str = "snapshots"):
-    """The progress bar of a batch (tqdm on stderr, with ETA); a silent one when disabled."""
-    from tqdm.auto import tqdm
+    """The progress bar of a batch (:func:`glassviz.progress.progress`: tqdm with ETA on stderr,
+    off with ``--quiet``); a silent one when disabled."""
+    from glassviz.progress import progress
 
-    return tqdm(total=total, disable=not enabled, desc=desc, unit="snap", dynamic_ncols=True, leave=False)
+    return progress(total, desc, enabled=None if enabled else False, unit="snap", leave=False)
 
 
 class BatchRun:
