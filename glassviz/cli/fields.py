@@ -18,7 +18,8 @@ def add_parser(sub) -> None:
     f.add_argument("--frame", type=int, default=None, help="frame index in a multi-frame file (default 0; -1 = last)")
     f.add_argument("--format", default=None, help="file format, when the extension does not say it")
     f.add_argument("--time", type=float, default=None,
-                   help="time of the stored isoconfigurational frame for 'propensity'")
+                   help="time of the stored isoconfigurational frame for 'propensity' (labels a file that "
+                        "does not store its time)")
     f.add_argument("--fields", type=names_list, default=None,
                    help="comma-separated field names (default: voronoi_volume,coordination,tong_tanaka; "
                         "with an ensemble also propensity)")
@@ -62,5 +63,8 @@ def run_fields(args) -> int:
     values = compute_fields(snap, names, xi=args.xi, r_cut=args.r_cut, normalize=args.normalize,
                             one_minus=args.one_minus, sigma=sigma, system=args.system, time=args.time,
                             cg_method=args.cg_method)
+    if snap.meta.get("time_source") == "user":
+        print(f"glassviz: {args.snapshot}: t = {args.time:g} is the time given with --time (the file does not "
+              f"store the time of its ensemble)", file=sys.stderr)
     write_table(snap, values, args.output)
     return 0
