@@ -32,7 +32,7 @@ def add_parser(sub) -> None:
     f.add_argument("--one-minus", type=names_list, default=[],
                    help="fields to show as 1 - X (after normalisation), e.g. tong_tanaka")
     g = f.add_mutually_exclusive_group()
-    g.add_argument("--system", default=None, help="system whose particle sizes to use (KA3D, KA2D, ABM2D)")
+    g.add_argument("--system", default=None, help="system whose particle sizes to use (KA3D, KA2D, ABM2D, TKA2D)")
     g.add_argument("--sigma", default=None, help="particle sizes for Tong-Tanaka, e.g. AA=1,AB=0.94,BB=0.88")
     f.add_argument("-o", "--output", default=None, help="output file (.csv, .parquet, .extxyz); '-' or none = CSV on stdout")
     f.add_argument("-q", "--quiet", action="store_true", help="do not report the recognised system on stderr")
