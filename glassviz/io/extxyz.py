@@ -144,3 +144,62 @@ def read(path, frame: int | None = None, dim: int | None = None, **_):
                 pass
     return make_snapshot(path, fmt="extxyz", positions=xyz, h=r, origin=np.zeros(file_dim),
                          labels=labels, ids=ids, meta=meta)
+
+
+class ExtxyzTrajectoryWriter:
+    """Write snapshots and their fields frame after frame into one extended-XYZ file.
+
+    Each frame is :func:`glassviz.io.tables.extxyz_text` (``Lattice``, ``Origin``,
+    ``Properties=type:..:pos:R:3:id:I:1:<field>:R:1...``, ``pbc``, ``Timestep``), so OVITO opens
+    the file as a trajectory (its key=value pairs become global attributes) and
+    ``ase.io.read(path, index=":")`` returns one Atoms per frame.  Frames may differ in N.
+    Written to ``PATH.part`` and renamed on :meth:`close`, so an interrupted run never leaves a
+    half file under the user's name; memory holds one frame at a time.
+
+    Use as a context manager::
+
+        with ExtxyzTrajectoryWriter("out.extxyz") as w:
+            for snap, fields in frames:
+                w.write(snap, fields)
+    """
+
+    def __init__(self, path):
+        self.path = os.fspath(path)
+        parent = os.path.dirname(os.path.abspath(self.path))
+        if not os.path.isdir(parent):
+            raise InputError(self.path, f"output directory {parent} does not exist")
+        self._tmp = self.path + ".part"
+        self._fh = open(self._tmp, "w")
+        self.frames = 0
+
+    def write(self, snapshot, fields: dict | None = None, info: dict | None = None) -> None:
+        """Append one frame; ``info``: extra key=value pairs for its comment line."""
+        from glassviz.io.tables import extxyz_text
+
+        self._fh.write(extxyz_text(snapshot, dict(fields or {}), info))
+        self.frames += 1
+
+    def close(self, keep: bool = True) -> None:
+        if self._fh.closed:
+            return
+        self._fh.close()
+        if keep and self.frames:
+            os.replace(self._tmp, self.path)
+        elif os.path.exists(self._tmp):
+            os.remove(self._tmp)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        self.close(keep=exc is None)
+        return False
+
+
+def write_trajectory(path, frames) -> int:
+    """Write ``frames``, an iterable of ``(snapshot, fields)`` pairs (fields: name -> (N,)),
+    as a multi-frame extended-XYZ file; returns the number of frames written."""
+    with ExtxyzTrajectoryWriter(path) as writer:
+        for snapshot, fields in frames:
+            writer.write(snapshot, fields)
+    return writer.frames
