@@ -74,7 +74,7 @@ class Steinhardt:
         self.l, self.wl, self.weighted = int(l), bool(wl), bool(weighted)
         self._order = None
 
-    def compute(self, snapshot, voronoi=None) -> "Steinhardt":
+    def compute(self, snapshot, voronoi=None) -> Steinhardt:
         """``voronoi``: a computed :class:`~glassviz.structure.neighbours.VoronoiNeighbours` of
         ``snapshot`` (computed here when None)."""
         import freud
@@ -110,7 +110,7 @@ class Hexatic:
         self.k, self.weighted = int(k), bool(weighted)
         self._psi = None
 
-    def compute(self, snapshot, voronoi=None) -> "Hexatic":
+    def compute(self, snapshot, voronoi=None) -> Hexatic:
         import freud
 
         if snapshot.dim != 2:

@@ -3,6 +3,7 @@
 import bz2
 import gzip
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -48,7 +49,7 @@ def test_compressed_extxyz_and_data_files(tmp_path):
 
 
 def test_corrupt_and_truncated_archives_fail_in_one_line(tmp_path):
-    raw = open(DEMO_GLASS, "rb").read()
+    raw = Path(DEMO_GLASS).read_bytes()
     good = gzip.compress(raw)
     cut = tmp_path / "cut.dump.gz"
     cut.write_bytes(good[: len(good) // 2])
@@ -67,7 +68,7 @@ def test_corrupt_and_truncated_archives_fail_in_one_line(tmp_path):
 
 
 def test_decompressed_copies_are_bounded(tmp_path):
-    raw = open(DEMO_GLASS, "rb").read()
+    raw = Path(DEMO_GLASS).read_bytes()
     paths = [tmp_path / f"g{k}.dump.gz" for k in range(compression.KEEP + 2)]
     for k, p in enumerate(paths):
         p.write_bytes(gzip.compress(raw, mtime=k))

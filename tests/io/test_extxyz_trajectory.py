@@ -67,10 +67,9 @@ def test_two_dimensional_trajectory_with_text_labels_and_model_field_names(tmp_p
 def test_interrupted_writer_leaves_no_file(tmp_path):
     glass = glassviz.load(DEMO_GLASS)
     out = tmp_path / "x.extxyz"
-    with pytest.raises(RuntimeError):
-        with ExtxyzTrajectoryWriter(out) as w:
-            w.write(glass)
-            raise RuntimeError("stop")
+    with pytest.raises(RuntimeError), ExtxyzTrajectoryWriter(out) as w:
+        w.write(glass)
+        raise RuntimeError("stop")
     assert not out.exists() and not (tmp_path / "x.extxyz.part").exists()
     with pytest.raises(InputError, match="does not exist"):
         ExtxyzTrajectoryWriter(tmp_path / "missing" / "x.extxyz")

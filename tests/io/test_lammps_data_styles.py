@@ -27,8 +27,8 @@ def styled_files(tmp_path_factory):
             cmds += ["set type 1 charge 0.25", "set type 2 charge -0.75"]
         if style in ("molecular", "full"):
             cmds += ["set atom * mol 3"]
-        cmds += [f"write_dump all custom {d}/{style}.dump id type x y z ix iy iz modify sort id "
-                 f"format float %.15g", f"write_data {d}/{style}.data"]
+        cmds += [(f"write_dump all custom {d}/{style}.dump id type x y z ix iy iz modify sort id "
+                  f"format float %.15g"), f"write_data {d}/{style}.data"]
         for c in cmds:
             lmp.command(c)
         lmp.close()
