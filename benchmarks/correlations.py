@@ -1,7 +1,8 @@
 """Correlations between the classifiers' maps and the classical indicators (Oyama et al. 2023,
 Fig. 3; Yoshikawa et al. 2025), over held-out configurations.
 
-    python benchmarks/correlations.py [--cnn NAME] [--glasses DIR] [--attention NAME] [--record]
+    python benchmarks/correlations.py [--cnn NAME] [--glasses DIR] [--attention NAME] [--only cnn|attention]
+                                      [--record]
 
 CNN: for every KA2D glass in ``--glasses`` (default: the held-out set
 ``assets/datasets/ka2d_T0.8_glass_T0.05_heldout`` when present, else the CNN's test glasses),
@@ -9,8 +10,9 @@ the Grad-CAM score Gamma (glass class), the Voronoi volume Upsilon and the Tong-
 each coarse-grained (xi = 3) and min-max normalised, then the Pearson coefficients
 C(Gamma, Upsilon), C(Gamma, 1 - Theta), C(1 - Theta, Upsilon) per configuration; printed as mean
 and standard deviation beside Oyama's values.  Attention: for the attention classifier's test
-configurations, C(a, Upsilon), C(a, coordination), C(a, Theta) of the per-particle attention
-(raw and coarse-grained, xi = 3).  ``--record`` writes the summaries into the model cards
+configurations, C(a, Upsilon), C(a, coordination), C(a, Theta) and C(a, q6) of the per-particle
+attention (raw and coarse-grained, xi = 3; q6 the facet-weighted Steinhardt q6 over Voronoi
+neighbours, the bond-orientational order Yoshikawa et al. read attention against).  ``--record`` writes the summaries into the model cards
 (``metrics.correlations``).  Also prints the time of one class + Grad-CAM inference.
 """
 
@@ -67,7 +69,8 @@ def attention_correlations(name: str, files: list[str]) -> dict:
     from glassviz.fields import FieldContext, compute_fields
 
     a = f"attention@{name}"
-    others = {"Upsilon": "voronoi_volume", "coordination": "coordination", "Theta": "tong_tanaka"}
+    others = {"Upsilon": "voronoi_volume", "coordination": "coordination", "Theta": "tong_tanaka",
+              "q6": "steinhardt_q6"}
     rows = []
     for f in files:
         snap = glassviz.load(f)
@@ -81,14 +84,21 @@ def attention_correlations(name: str, files: list[str]) -> dict:
 
 
 def main():
-    from glassviz.models.store import load_model, record_metrics
-
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cnn", default="cnn_ka2d_T0.8_vs_T0.05")
     ap.add_argument("--glasses", default=None)
     ap.add_argument("--attention", default="attention_ka3d_T4")
+    ap.add_argument("--only", choices=("cnn", "attention"), default=None, help="run one of the two tables")
     ap.add_argument("--record", action="store_true")
     args = ap.parse_args()
+    if args.only != "attention":
+        cnn_table(args)
+    if args.only != "cnn":
+        attention_table(args)
+
+
+def cnn_table(args):
+    from glassviz.models.store import load_model, record_metrics
 
     _, card = load_model(args.cnn)
     held = args.glasses or os.path.join(ROOT, "assets", "datasets", "ka2d_T0.8_glass_T0.05_heldout")
@@ -108,6 +118,10 @@ def main():
           f"{res['seconds_per_configuration']:.3f} s (median)")
     if args.record:
         record_metrics(args.cnn, "correlations", res)
+
+
+def attention_table(args):
+    from glassviz.models.store import load_model, record_metrics
 
     _, acard = load_model(args.attention)
     files = acard["training"]["files"]["test"]

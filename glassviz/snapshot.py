@@ -37,13 +37,17 @@ class IsoEnsemble:
     ----------
     times : (T,) float, LJ time of each stored frame.
     initial : (N, d) float, the unwrapped positions at t = 0 (same particle order as the snapshot).
-    positions : (T, R, N, d) float or None, unwrapped positions of each of R replicas at each time.
+    positions : (T', R, N, d) float or None, unwrapped positions of each of R replicas, one row per
+        stored time, or per time named by ``replica_index``.
     averages : dict name -> (T, N) float, stored per-particle ensemble averages
         (``propensity``, ``propensity2``, ``cage_propensity``, ``bond_breakage``).
     edge_index : (E, 2) int or None, pairs (i < j) with r_ij(0) below ``edge_cutoff``.
     edge_change : (T, E) float or None, stored mean pair-distance change of those pairs.
     edge_cutoff : float or None.
     replicas : int or None, number of replicas behind stored averages.
+    replica_index : (T,) int or None, the row of ``positions`` holding time k, -1 where the file
+        stores no replica positions at that time (DeepMind's full-size files keep the replicas of
+        fewer horizons than they give propensities for); None = row k holds time k.
     """
 
     times: np.ndarray
@@ -54,6 +58,25 @@ class IsoEnsemble:
     edge_change: np.ndarray | None = None
     edge_cutoff: float | None = None
     replicas: int | None = None
+    replica_index: np.ndarray | None = None
+
+    def replicas_at(self, k: int) -> np.ndarray | None:
+        """(R, N, d) replica positions at stored time index ``k``, or None when not stored."""
+        if self.positions is None:
+            return None
+        if self.replica_index is None:
+            return self.positions[k]
+        row = int(self.replica_index[k])
+        return None if row < 0 else self.positions[row]
+
+    @property
+    def replica_times(self) -> np.ndarray:
+        """(T',) the stored times at which replica positions exist."""
+        if self.positions is None:
+            return np.empty(0)
+        if self.replica_index is None:
+            return np.asarray(self.times, dtype=float)
+        return np.asarray(self.times, dtype=float)[np.asarray(self.replica_index) >= 0]
 
     @property
     def n_replicas(self) -> int:

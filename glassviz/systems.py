@@ -6,6 +6,21 @@ system supplies the default particle-size matrix ``sigma`` used by the Tong-Tana
 KA uses Oyama's additive assumption for the Tong-Tanaka sizes: sigma_AA = 1, sigma_BB = 0.88,
 sigma_AB = (1 + 0.88)/2 = 0.94 (the LJ sigma_AB = 0.8 is non-additive and would make the
 "touching" triangle ill-defined).
+
+TKA2D is the 2D ternary Kob-Andersen mixture of GlassBench (Jung et al., "Roadmap on machine
+learning glassy dynamics", Nat. Rev. Phys. (2025), arXiv:2311.14752, its 2D data set) as
+simulated and analysed with G. Jung's StructDynGlass / GlassMLP code
+(github.com/GerhardJung/StructDynGlass, commit ac3d2bc, model ``KA2-2D``): N = 1290 with
+600 : 330 : 360 particles of types 1, 2, 3 (``machine_learning/KA2D/machine_learning_mlptrain.py``:
+``N=1290``, ``NArray = [600, 330, 360]``, ``boxL=32.8962``, so rho = 1290 / 32.8962^2 = 1.19206),
+pair parameters from ``struct_base.cpp`` (``determine_sigma`` / ``determine_epsilon``, model
+``KA2-2D``): sigma_AA 1, sigma_BB 0.88, sigma_CC 0.94, sigma_AB 0.8, sigma_AC 0.9,
+sigma_BC 0.8; eps_AA 1, eps_BB 0.5, eps_CC 0.75, eps_AB 1.5, eps_AC 0.75, eps_BC 1.5; cut at
+2.5 sigma_ab with a quartic smoothing 4 eps (C0 + C2 (r/sigma)^2 + C4 (r/sigma)^4) added
+(``struct_base.h``: C0 = 0.04049023795, C2 = -0.00970155098, C4 = 0.00062012616).  Its
+Tong-Tanaka sizes are the LJ sizes, as StructDynGlass computes Theta for this model
+(``struct_base.cpp``, the ``theta2`` law of cosines with ``determine_sigma``); ``--sigma``
+overrides them.
 """
 
 from __future__ import annotations
@@ -29,8 +44,10 @@ class System:
     density : number density (LJ units).
     sigma : (S, S) particle-size matrix for Tong-Tanaka indicators.
     lj_sigma, lj_epsilon : (S, S) pair-potential parameters.
-    potential : ``"lj/cut"`` (energy-shifted at 2.5 sigma_ab) or ``"lj/smooth/linear"``
-        (force and energy linearly smoothed to zero at 2.5 sigma_ab; Oyama's ABM).
+    potential : ``"lj/cut"`` (energy-shifted at 2.5 sigma_ab), ``"lj/smooth/linear"``
+        (force and energy linearly smoothed to zero at 2.5 sigma_ab; Oyama's ABM) or
+        ``"lj/smooth/quartic"`` (Jung's quartic smoothing at 2.5 sigma_ab; TKA2D, not simulated
+        by glassviz).
     q_peak : q of the first peak of S_AA(q) used for F_s(q, t), when fixed by convention
         (KA3D: 7.25); None = measured from the configuration.
     """
@@ -54,6 +71,8 @@ class System:
 _KA_LJ_SIGMA = ((1.0, 0.8), (0.8, 0.88))
 _KA_LJ_EPS = ((1.0, 1.5), (1.5, 0.5))
 _KA_TT_SIGMA = ((1.0, 0.94), (0.94, 0.88))
+_TKA_LJ_SIGMA = ((1.0, 0.8, 0.9), (0.8, 0.88, 0.8), (0.9, 0.8, 0.94))
+_TKA_LJ_EPS = ((1.0, 1.5, 0.75), (1.5, 0.5, 1.5), (0.75, 1.5, 0.75))
 
 SYSTEMS: dict[str, System] = {
     "KA3D": System("KA3D", 3, (0.8, 0.2), 1.2, _KA_TT_SIGMA, _KA_LJ_SIGMA, _KA_LJ_EPS,
@@ -69,6 +88,10 @@ SYSTEMS: dict[str, System] = {
     # most strongly, as in Kob-Andersen: eps_AB = 1.5, eps_BB = 0.5 here (DESIGN.md, "Systems").
     "KAM2D": System("KAM2D", 2, (0.35, 0.65), 1.09, _KA_TT_SIGMA, _KA_LJ_SIGMA, _KA_LJ_EPS,
                     "Oyama's Kob-Andersen mixture in 2D, 35:65, rho 1.09", potential="lj/smooth/linear"),
+    "TKA2D": System("TKA2D", 2, (600 / 1290, 330 / 1290, 360 / 1290), 1290 / 32.8962**2,
+                    _TKA_LJ_SIGMA, _TKA_LJ_SIGMA, _TKA_LJ_EPS,
+                    "ternary Kob-Andersen 600:330:360 in 2D, rho 1.192 (GlassBench 2D; StructDynGlass KA2-2D)",
+                    potential="lj/smooth/quartic"),
 }
 
 FRACTION_TOL = 0.03

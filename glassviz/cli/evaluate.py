@@ -13,7 +13,9 @@ def add_parser(sub) -> None:
     ev = sub.add_parser("evaluate", help="Pearson correlation (type A) of a model against stored ground truth")
     ev.add_argument("--model", required=True)
     ev.add_argument("data", nargs="+", help="files holding isoconfigurational ensembles")
-    ev.add_argument("--time", type=float, default=None, help="time of the ground truth (default: the model's time)")
+    ev.add_argument("--time", type=float, default=None,
+                    help="time of the ground truth (default: the model's time); also labels a file whose time "
+                         "is unknown (a GlassBench time code with no published time), and the output says so")
     ev.add_argument("--json", action="store_true")
     ev.add_argument("--rotations", action="store_true",
                     help="also predict each snapshot turned by the 48 cubic rotations/reflections (8 in 2D) and "
@@ -28,6 +30,8 @@ def run_evaluate(args) -> int:
 
     import glassviz
     from glassviz.dynamics import pair_distance_change, propensity
+    from glassviz.dynamics.propensity import time_source
+    from glassviz.errors import InputError
     from glassviz.models.graphs import pair_values_on_edges
     from glassviz.models.inference import edge_pearson, pearson_a, predict, rotation_spread
     from glassviz.models.store import load_model, record_metrics
@@ -38,9 +42,13 @@ def run_evaluate(args) -> int:
     rows = []
     for path in progress(args.data, "evaluate", unit="file"):
         snap = glassviz.load(path)
+        if args.time is None and time_source(snap) == "unknown":
+            note = snap.meta.get("time_note", "the file does not say the time of its ensemble")
+            raise InputError(path, f"{note}; give it with --time")
         truth = propensity(snap, time)
         pred = predict(model, card, [snap])[0]
-        row = {"file": path, "pearson": pearson_a(pred.nodes, truth, snap.species), "n_a": int((snap.species == 0).sum())}
+        row = {"file": path, "pearson": pearson_a(pred.nodes, truth, snap.species), "n_a": int((snap.species == 0).sum()),
+               "time_source": time_source(snap)}
         if pred.edges is not None:
             pairs, change = pair_distance_change(snap, time, card.get("graph", {}).get("cutoff", 2.0))
             row["edge_pearson"] = edge_pearson(pred.edges, pred.graph, snap.species,
@@ -75,7 +83,8 @@ def run_evaluate(args) -> int:
                 extra = (f"  ({q['n']} orientations: Pearson {q['pearson_min']:.4f}..{q['pearson_max']:.4f}, "
                          f"spread {q['spread']:.3f})")
             edge = f"  edges {r['edge_pearson']:.4f}" if "edge_pearson" in r else ""
-            print(f"{r['pearson']:.4f}  {r['file']}{edge}{extra}")
+            given = "  (time given with --time: the file does not store it)" if r["time_source"] == "user" else ""
+            print(f"{r['pearson']:.4f}  {r['file']}{edge}{extra}{given}")
         edge = f"; edges (A-A, r < 1.35) {result['edge_mean']:.4f}" if "edge_mean" in result else ""
         print(f"{result['mean']:.4f}  mean over {len(rows)} files (type A, t = {time}){edge}")
         if args.rotations:

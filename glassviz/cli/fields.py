@@ -28,7 +28,8 @@ def add_parser(sub) -> None:
                    help="snapshot files, globs or directories (LAMMPS dump/data, extxyz, GSD, DeepMind pickle, "
                         "BOTAN/glassviz npz)")
     f.add_argument("--time", type=float, default=None,
-                   help="time of the stored isoconfigurational frame for 'propensity'")
+                   help="time of the stored isoconfigurational frame for 'propensity' (labels a file that "
+                        "does not store its time)")
     f.add_argument("--fields", type=names_list, default=None,
                    help="comma-separated field names (default: voronoi_volume,coordination,tong_tanaka; "
                         "with an ensemble also propensity)")
@@ -41,7 +42,7 @@ def add_parser(sub) -> None:
     f.add_argument("--one-minus", type=names_list, default=[],
                    help="fields to show as 1 - X (after normalisation), e.g. tong_tanaka")
     g = f.add_mutually_exclusive_group()
-    g.add_argument("--system", default=None, help="system whose particle sizes to use (KA3D, KA2D, ABM2D)")
+    g.add_argument("--system", default=None, help="system whose particle sizes to use (KA3D, KA2D, ABM2D, TKA2D)")
     g.add_argument("--sigma", default=None, help="particle sizes for Tong-Tanaka, e.g. AA=1,AB=0.94,BB=0.88")
     f.add_argument("-o", "--output", default=None,
                    help="output file (.csv, .parquet, .extxyz: multi-frame for several snapshots); "
@@ -87,6 +88,9 @@ def _one_snapshot(args, ref) -> int:
     values = compute_fields(snap, names, xi=args.xi, r_cut=args.r_cut, normalize=args.normalize,
                             one_minus=args.one_minus, sigma=sigma, system=args.system, time=args.time,
                             cg_method=args.cg_method)
+    if snap.meta.get("time_source") == "user":
+        print(f"glassviz: {args.snapshot}: t = {args.time:g} is the time given with --time (the file does not "
+              f"store the time of its ensemble)", file=sys.stderr)
     write_table(snap, values, args.output)
     return 0
 

@@ -53,8 +53,8 @@ def cage_relative(dr: np.ndarray, nlist, include_self: bool = False) -> np.ndarr
 
 def cage_propensity(snapshot, time: float | None = None) -> np.ndarray:
     """(N,) replica average of |dr^CR| at the stored ``time``."""
-    ens, _ = ensemble_frame(snapshot, time)
-    if ens.positions is None:
+    ens, k = ensemble_frame(snapshot, time)
+    if ens.replicas_at(k) is None:
         return stored_average(snapshot, "cage_propensity", time, "cage-relative propensity")
     from glassviz.structure.neighbours import VoronoiNeighbours
 

@@ -81,11 +81,13 @@ def pair_distance_change(snapshot, time: float | None = None, cutoff: float = ED
         if ens.edge_cutoff is None or cutoff < ens.edge_cutoff:
             keep = pair_distances_in(snapshot.h, ens.initial, ens.edge_index) < cutoff
         return ens.edge_index[keep], np.asarray(ens.edge_change[k][keep], dtype=np.float64)
-    if ens.positions is None:
-        raise InputError(snapshot.source, "stores neither pair-distance changes nor replica positions")
+    reps = ens.replicas_at(k)
+    if reps is None:
+        raise InputError(snapshot.source, "stores neither pair-distance changes nor replica positions"
+                         + (f" at t = {ens.times[k]:g}" if ens.positions is not None else ""))
     initial = snapshot.with_positions(ens.initial)
     pairs, r0 = initial_pairs(initial, cutoff)
-    return pairs, distance_change(snapshot.h, ens.initial, ens.positions[k], pairs, r0)
+    return pairs, distance_change(snapshot.h, ens.initial, reps, pairs, r0)
 
 
 def bond_breakage(snapshot, time: float | None = None, lj_sigma=None) -> np.ndarray:
@@ -94,7 +96,8 @@ def bond_breakage(snapshot, time: float | None = None, lj_sigma=None) -> np.ndar
     ``lj_sigma``: (S, S) pair sizes; default from the recognised system (KA: 1, 0.8, 0.88).
     """
     ens, k = ensemble_frame(snapshot, time)
-    if ens.positions is None:
+    reps = ens.replicas_at(k)
+    if reps is None:
         return stored_average(snapshot, "bond_breakage", time, "bond breakage")
     if lj_sigma is None:
         system = snapshot.system()
@@ -104,4 +107,4 @@ def bond_breakage(snapshot, time: float | None = None, lj_sigma=None) -> np.ndar
     lj_sigma = np.asarray(lj_sigma, dtype=np.float64)
     initial = snapshot.with_positions(ens.initial)
     pairs, r0 = initial_pairs(initial, A1 * float(lj_sigma.max()))
-    return broken_bond_fraction(snapshot.h, ens.initial, ens.positions[k], snapshot.species, lj_sigma, pairs, r0)
+    return broken_bond_fraction(snapshot.h, ens.initial, reps, snapshot.species, lj_sigma, pairs, r0)

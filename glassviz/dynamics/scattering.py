@@ -46,7 +46,8 @@ def tau_alpha(times: np.ndarray, fs: np.ndarray) -> float:
 
 def ensemble_scattering(snapshot, q: float | None = None, species=0) -> tuple[np.ndarray, np.ndarray]:
     """F_s(q, t) at the stored times of an isoconfigurational ensemble: the mean over replicas
-    and over the particles of ``species`` (default A).  Needs the replicas' positions.
+    and over the particles of ``species`` (default A), at the stored times that have the
+    replicas' positions.
 
     ``q`` defaults to the recognised system's conventional value (KA3D 7.25), else the first
     peak of S(q) of the snapshot.  Returns (times (T,), F_s (T,)).
@@ -63,7 +64,11 @@ def ensemble_scattering(snapshot, q: float | None = None, species=0) -> tuple[np
 
             q = StructureFactor(species=species).compute(snapshot).peak
     mask = species_mask(snapshot, species)
-    times = np.asarray(snapshot.ensemble.times, dtype=np.float64)
+    times = np.asarray(snapshot.ensemble.replica_times, dtype=np.float64)
+    if len(times) == 0:
+        from glassviz.errors import InputError
+
+        raise InputError(snapshot.source, "stores ensemble averages only, not the replicas' positions")
     fs = np.array([self_intermediate_scattering(replica_displacements(snapshot, t)[:, mask], q).mean()
                    for t in times])
     return times, fs

@@ -31,6 +31,21 @@ def _compactness(ctx):
     return Compactness(sigma=ctx.sigma, system=ctx.system).compute(ctx.snapshot, ctx.voronoi()).omega
 
 
+def _steinhardt(l: int, wl: bool = False):
+    def compute(ctx):
+        from glassviz.structure.steinhardt import Steinhardt
+
+        return Steinhardt(l, wl=wl).compute(ctx.snapshot, ctx.voronoi()).order
+
+    return compute
+
+
+def _hexatic_psi6(ctx):
+    from glassviz.structure.steinhardt import Hexatic
+
+    return Hexatic(6).compute(ctx.snapshot, ctx.voronoi()).modulus
+
+
 def _propensity(ctx):
     from glassviz.dynamics import propensity
 
@@ -68,6 +83,14 @@ register(FieldSpec("voronoi_volume", "Voronoi cell volume (area in 2D), Υ", _vo
 register(FieldSpec("coordination", "number of Voronoi neighbours", _coordination))
 register(FieldSpec("tong_tanaka", "Tong-Tanaka bond-angle order Θ", _tong_tanaka, "rad"))
 register(FieldSpec("compactness", "Tong-Tanaka tetrahedral compactness Ω", _compactness, dims=(3,)))
+register(FieldSpec("steinhardt_q4", "Steinhardt q4 over Voronoi neighbours, facet-area weighted",
+                   _steinhardt(4), dims=(3,)))
+register(FieldSpec("steinhardt_q6", "Steinhardt q6 over Voronoi neighbours, facet-area weighted",
+                   _steinhardt(6), dims=(3,)))
+register(FieldSpec("steinhardt_w6", "Steinhardt normalised w6 over Voronoi neighbours, facet-area weighted",
+                   _steinhardt(6, wl=True), dims=(3,)))
+register(FieldSpec("hexatic_psi6", "hexatic order |psi6| over Voronoi neighbours, edge-length weighted",
+                   _hexatic_psi6, dims=(2,)))
 register(FieldSpec("propensity", "dynamic propensity <|Δr|> over the isoconfigurational ensemble",
                    _propensity, "sigma", needs_ensemble=True))
 register(FieldSpec("propensity2", "<|Δr|^2> over the isoconfigurational ensemble", _propensity2, "sigma^2",

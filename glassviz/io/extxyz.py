@@ -216,3 +216,65 @@ def read(path, frame: int | None = None, dim: int | None = None, **_):
                 pass
     return make_snapshot(path, fmt="extxyz", positions=xyz, h=r, origin=np.zeros(file_dim),
                          labels=labels, ids=ids, meta=meta, columns=_user_columns(table, props, used))
+
+
+class ExtxyzTrajectoryWriter:
+    """Write snapshots and their fields frame after frame into one extended-XYZ file.
+
+    Each frame is :func:`glassviz.io.tables.extxyz_text` (``Lattice``, ``Origin``,
+    ``Properties=type:..:pos:R:3:id:I:1:<field>:R:1...``, ``pbc``, ``Timestep``), so OVITO opens
+    the file as a trajectory (its key=value pairs become global attributes) and
+    ``ase.io.read(path, index=":")`` returns one Atoms per frame.  Frames may differ in N.
+    The frames go through :class:`glassviz.io.tables.TableWriter`: written to ``PATH.part`` and
+    renamed on :meth:`close`, so an interrupted run never leaves a half file under the user's
+    name; memory holds one frame at a time.
+
+    Use as a context manager::
+
+        with ExtxyzTrajectoryWriter("out.extxyz") as w:
+            for snap, fields in frames:
+                w.write(snap, fields)
+    """
+
+    def __init__(self, path):
+        from glassviz.io.tables import TableWriter
+
+        self.path = os.fspath(path)
+        parent = os.path.dirname(os.path.abspath(self.path))
+        if not os.path.isdir(parent):
+            raise InputError(self.path, f"output directory {parent} does not exist")
+        self._writer = TableWriter(self.path)
+        if not self._writer.extxyz:
+            raise InputError(self.path, "an extended-XYZ trajectory needs the .extxyz or .xyz extension")
+
+    @property
+    def frames(self) -> int:
+        return self._writer.pieces
+
+    def write(self, snapshot, fields: dict | None = None, info: dict | None = None) -> None:
+        """Append one frame; ``info``: extra key=value pairs for its comment line."""
+        from glassviz.io.tables import extxyz_text
+
+        self._writer.write(text=extxyz_text(snapshot, dict(fields or {}), info))
+
+    def close(self, keep: bool = True) -> None:
+        if keep and self.frames:
+            self._writer.close()
+        else:
+            self._writer.abort()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        self.close(keep=exc is None)
+        return False
+
+
+def write_trajectory(path, frames) -> int:
+    """Write ``frames``, an iterable of ``(snapshot, fields)`` pairs (fields: name -> (N,)),
+    as a multi-frame extended-XYZ file; returns the number of frames written."""
+    with ExtxyzTrajectoryWriter(path) as writer:
+        for snapshot, fields in frames:
+            writer.write(snapshot, fields)
+    return writer.frames

@@ -46,34 +46,48 @@ def read(path, frame: int | None = None, dim: int | None = None, **_):
             f = traj[k]
         except Exception as exc:
             raise InputError(path, f"frame {k}: cannot be read ({exc})") from None
-        n = int(f.particles.N)
-        if n == 0:
-            raise InputError(path, f"frame {k}: no particles")
-        Lx, Ly, Lz, xy, xz, yz = (float(v) for v in f.configuration.box)
-        file_dim = int(f.configuration.dimensions)
-        pos = np.asarray(f.particles.position, dtype=np.float64)
-        typeid = np.asarray(f.particles.typeid)
-        names = list(f.particles.types)
-        image = f.particles.image
-        step = int(f.configuration.step)
-        columns = _user_columns(traj, f, k, n)
+        columns = _user_columns(traj, f, k, int(f.particles.N or 0))
+        return frame_snapshot(f, path, k, dim, fmt="gsd", columns=columns)
+
+
+def frame_snapshot(f, source: str, k: int = 0, dim: int | None = None, fmt: str = "gsd",
+                   columns: dict | None = None):
+    """Snapshot of one ``gsd.hoomd.Frame`` (from a file or built in memory); ``columns``: the
+    frame's own per-particle quantities (:func:`_user_columns`)."""
+    where = f"frame {k}: " if fmt == "gsd" else ""
+    if f.particles.position is None or f.configuration.box is None:
+        raise InputError(source, f"{where}no particle positions or no box")
+    pos = np.asarray(f.particles.position, dtype=np.float64)
+    n = int(f.particles.N if f.particles.N is not None else len(pos))
+    if n == 0:
+        raise InputError(source, f"{where}no particles")
+    Lx, Ly, Lz, xy, xz, yz = (float(v) for v in f.configuration.box)
+    # an unvalidated in-memory frame may leave dimensions unset: GSD's default is 3, 2 for Lz = 0
+    file_dim = int(f.configuration.dimensions or (2 if Lz == 0 else 3))
+    typeid = np.zeros(n, dtype=np.int64) if f.particles.typeid is None else np.asarray(f.particles.typeid)
+    names = list(f.particles.types or [])
+    image = f.particles.image
+    step = int(f.configuration.step or 0)
+    if pos.shape != (n, 3):
+        raise InputError(source, f"{where}positions have shape {pos.shape}, expected ({n}, 3)")
     if dim is not None and dim != file_dim:
-        raise InputError(path, f"frame {k}: cannot read as {dim}D: the file is {file_dim}D")
+        raise InputError(source, f"{where}cannot read as {dim}D: the {'file' if fmt == 'gsd' else 'frame'} "
+                         f"is {file_dim}D")
     h = np.array([[Lx, xy * Ly, xz * Lz], [0.0, Ly, yz * Lz], [0.0, 0.0, Lz]])
     if file_dim == 2:
         h = h[:2, :2]
         pos = pos[:, :2]
         image = None if image is None else np.asarray(image)[:, :2]
-    if typeid.size and typeid.max() >= len(names):
-        raise InputError(path, f"frame {k}: type id {typeid.max()} has no name in particles.types")
+    if typeid.size and names and typeid.max() >= len(names):
+        raise InputError(source, f"{where}type id {typeid.max()} has no name in particles.types")
     labels = np.asarray(names, dtype=object)[typeid] if names else typeid
     origin = -h @ np.full(file_dim, 0.5)
     images = None
     if image is not None and np.any(image):
         images = np.asarray(image, dtype=np.int64)
-    return make_snapshot(path, fmt="gsd", positions=pos, h=h, origin=origin,
+    return make_snapshot(source, fmt=fmt, positions=pos, h=h, origin=origin,
                          labels=np.asarray(labels).astype(str), images=images,
-                         meta={"frame": k, "timestep": step}, columns=columns)
+                         meta={"frame": k, "timestep": step}, columns=columns or {})
 
 
 def _user_columns(traj, f, k: int, n: int) -> dict:

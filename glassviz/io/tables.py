@@ -249,8 +249,14 @@ class TableWriter:
             os.remove(self.tmp)
 
 
-def extxyz_text(snapshot, fields: dict) -> str:
-    """One extended-XYZ frame holding the snapshot and its fields."""
+def extxyz_text(snapshot, fields: dict, info: dict | None = None) -> str:
+    """One extended-XYZ frame holding the snapshot and its fields.
+
+    The type labels go in a ``type`` column (``I`` for numeric labels, ``S`` otherwise), which
+    OVITO reads as the particle type and ase keeps as ``atoms.arrays["type"]`` (a ``species``
+    column would make ase look for chemical elements).  ``Timestep=`` (from ``meta``) and the
+    ``info`` items are written as key=value pairs: OVITO global attributes, ase ``atoms.info``.
+    """
     d = snapshot.dim
     h = np.eye(3)
     h[:d, :d] = snapshot.box_matrix
@@ -263,18 +269,28 @@ def extxyz_text(snapshot, fields: dict) -> str:
 
     # field names such as propensity@MODEL, file:c_pe or c_vec[1] go through the reversible
     # encoding of glassviz.io.extxyz, so that reading the file back gives them exactly
-    props = ["species:S:1", "pos:R:3", "id:I:1"] + [f"{encode_property_name(name)}:R:1" for name in fields]
+    numeric = all(isinstance(t, (int, np.integer)) for t in snapshot.type_labels)
+    props = [f"type:{'I' if numeric else 'S'}:1", "pos:R:3", "id:I:1"] + [
+        f"{encode_property_name(name)}:R:1" for name in fields]
     pbc = "T T T" if d == 3 else "T T F"
     header = f'Lattice="{lattice}" Origin="{" ".join(f"{v:.10g}" for v in origin)}" ' \
              f'Properties={":".join(props)} pbc="{pbc}"'
     temperature = snapshot.meta.get("temperature")
     if temperature is not None:
         header += f" temperature={temperature:g}"
+    if snapshot.meta.get("timestep") is not None:
+        header += f" Timestep={int(snapshot.meta['timestep'])}"
+    for key, value in (info or {}).items():
+        if isinstance(value, str):
+            value = f'"{value}"'
+        elif isinstance(value, float):
+            value = f"{value:.10g}"
+        header += f" {key}={value}"
     buf = io.StringIO()
     buf.write(f"{snapshot.n}\n{header}\n")
-    columns = [snapshot.labels.astype(str), *(pos[:, k] for k in range(3)), snapshot.ids,
+    columns = [snapshot.labels if numeric else snapshot.labels.astype(str), *(pos[:, k] for k in range(3)), snapshot.ids,
                *(np.asarray(v, dtype=np.float64) for v in fields.values())]
-    fmt = ["%s", "%.10g", "%.10g", "%.10g", "%d"] + ["%.10g"] * len(fields)
+    fmt = ["%d" if numeric else "%s", "%.10g", "%.10g", "%.10g", "%d"] + ["%.10g"] * len(fields)
     rows = np.empty((snapshot.n, len(columns)), dtype=object)
     for k, c in enumerate(columns):
         rows[:, k] = c

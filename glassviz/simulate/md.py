@@ -100,8 +100,11 @@ def pair_commands(system) -> list[str]:
         cmds = [f"pair_style lj/cut {_f(CUTOFF * sig.max())}", "pair_modify shift yes"]
     elif system.potential == "lj/smooth/linear":
         cmds = [f"pair_style lj/smooth/linear {_f(CUTOFF * sig.max())}"]
-    else:  # pragma: no cover - systems table is fixed
-        raise ValueError(f"unknown potential {system.potential}")
+    else:
+        from glassviz.errors import GlassvizError
+
+        raise GlassvizError(f"system {system.name}: glassviz simulate has no {system.potential} pair style; "
+                            f"it simulates KA3D, KA2D and ABM2D")
     for a in range(s):
         for b in range(a, s):
             cmds.append(f"pair_coeff {a + 1} {b + 1} {_f(eps[a, b])} {_f(sig[a, b])} {_f(CUTOFF * sig[a, b])}")

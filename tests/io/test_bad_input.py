@@ -128,9 +128,15 @@ def test_existing_output_untouched_on_error(tmp_path):
 def test_unrecognised_system_asks_for_sigma(tmp_path):
     from tests.conftest import STRUCTDYN, need_shared
 
-    rc, out, err = run_cli("fields", need_shared(STRUCTDYN), "--fields", "tong_tanaka")
+    # the ternary KA2D file with its species relabelled 50:25:25 matches no known system
+    lines = open(need_shared(STRUCTDYN)).read().split("ITEM: TIMESTEP")[1].strip().splitlines()
+    atoms = lines[8:]
+    relabelled = [f"{1 + (k % 2) * (1 + (k // 2) % 2)} {ln.split(None, 1)[1]}" for k, ln in enumerate(atoms)]
+    path = tmp_path / "mixture.dump"
+    path.write_text("\n".join(["ITEM: TIMESTEP", *lines[:8], *relabelled]) + "\n")
+    rc, out, err = run_cli("fields", path, "--fields", "tong_tanaka")
     assert rc == 2 and "--sigma" in err and "Traceback" not in err
-    rc, out, err = run_cli("fields", STRUCTDYN, "--fields", "tong_tanaka",
+    rc, out, err = run_cli("fields", path, "--fields", "tong_tanaka",
                            "--sigma", "AA=1,AB=0.9,AC=0.95,BB=0.8,BC=0.85,CC=0.9")
     assert rc == 0, err
     assert np.isfinite(np.loadtxt(out.splitlines()[1:], delimiter=",")[:, -1]).all()

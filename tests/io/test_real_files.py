@@ -20,7 +20,7 @@ def test_structdynglass_ka2d_dump(path):
     assert np.all(np.abs(s.positions) <= 32.8962 / 2)
     if path == STRUCTDYN:  # unwrapped xu/yu: the first particle is at (-6.33766, -4.73342)
         np.testing.assert_allclose(s.unwrapped[0], [-6.33766, -4.73342])
-    assert s.system() is None  # a ternary mixture is none of the known systems
+    assert s.system().name == "TKA2D"  # GlassBench's 2D ternary Kob-Andersen
 
 
 def test_structdynglass_frames_indexed():
