@@ -39,12 +39,10 @@ PLAIN_DEFAULTS = ("propensity", "voronoi_volume", "tong_tanaka")
 
 
 def demo_files() -> list[str]:
-    """The bundled demo: the N = 4096 KA3D configuration with its isoconfigurational ensemble
-    (T = 0.64), then the KA2D glass and liquid the CNN was trained to tell apart."""
-    from glassviz.models.store import ROOT
+    """The bundled demo (:func:`glassviz.bundled.demo_files`)."""
+    from glassviz.bundled import demo_files as bundled_demo
 
-    names = ["ka3d_T0.64_N4096/config_0000.npz", "ka2d_glass_T0.05.dump", "ka2d_liquid_T0.8.dump"]
-    return [os.path.join(ROOT, "assets", n) for n in names]
+    return bundled_demo()
 
 
 def _same_time(a, b) -> bool:
