@@ -1,7 +1,9 @@
 """glassviz: see what machine-learning models find in the structure of glasses.
 
 ``glassviz.load(path)`` reads a snapshot; ``glassviz.structure`` computes the classical
-indicators; ``glassviz.fields`` maps field names to their computations.
+indicators; ``glassviz.fields`` maps field names to their computations;
+``glassviz.Dashboard(sources)`` is the dashboard for Jupyter and ``.servable()`` (imported on
+first use: ``import glassviz`` does not import Panel).
 """
 
 from glassviz.errors import GlassvizError, InputError
@@ -10,4 +12,13 @@ from glassviz.snapshot import IsoEnsemble, Snapshot
 
 __version__ = "0.1.0"
 
-__all__ = ["GlassvizError", "InputError", "IsoEnsemble", "Snapshot", "load", "n_frames", "__version__"]
+__all__ = ["Dashboard", "GlassvizError", "InputError", "IsoEnsemble", "Snapshot", "load", "n_frames", "__version__"]
+
+
+def __getattr__(name):
+    # the dashboard imports Panel: only when it is asked for, never at ``import glassviz``
+    if name == "Dashboard":
+        from glassviz.app.notebook import Dashboard
+
+        return Dashboard
+    raise AttributeError(f"module 'glassviz' has no attribute {name!r}")
