@@ -47,3 +47,20 @@ def triangular_lattice(nx=12, ny=14, a=1.0):
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)
+
+
+EXAMPLE_NOTEBOOK = os.path.join(ROOT, "examples", "dashboard.ipynb")
+
+
+@pytest.fixture(scope="session")
+def executed_notebook(tmp_path_factory):
+    """examples/dashboard.ipynb executed by nbclient in a fresh ipykernel (this interpreter, its
+    environment; working directory a temporary one): the executed notebook node.  Shared by the
+    notebook test and the browser test that renders its output."""
+    nbformat = pytest.importorskip("nbformat")
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(EXAMPLE_NOTEBOOK, as_version=4)
+    cwd = tmp_path_factory.mktemp("notebook")
+    NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute()
+    return nb

@@ -4,26 +4,23 @@ by the field, with a colour bar, a panel letter and a line saying how the field 
 (raw / coarse-grained / normalised / 1 - X).  3D snapshots show the slab of the 2D views.
 
 The dashboard's export and ``glassviz export`` both call :func:`render`, so a figure made on
-the command line is the one the dashboard makes for the same choices.  Matplotlib only (Agg);
-PDF and SVG keep text as text, PNG is written at 300 dpi.
+the command line is the one the dashboard makes for the same choices.  Drawn in the project's
+style and written by :mod:`glassviz.app.plotstyle` (PDF and SVG keep text as text, PNG at 300 dpi).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from glassviz.app.labels import state_label, title_lines
 from glassviz.app.plane import Slab, particle_radii, plane_view
+from glassviz.app.plotstyle import FONT_PT, check_path, panel_letter, save, style
 from glassviz.errors import GlassvizError
 from glassviz.snapshot import species_mask
 
-FIGURE_FORMATS = (".pdf", ".svg", ".png")
 PANEL_WIDTH_IN = 2.3  # three panels fill a 7-inch two-column figure
-FONT_PT = 8
-DPI = 300
 
 
 @dataclass
@@ -44,18 +41,7 @@ class FigureSpec:
 def render(snapshot, values: dict, spec: FigureSpec, path: str) -> str:
     """Draw ``values`` (name -> (N,) shown values) for ``spec.fields`` and write ``path``
     (.pdf, .svg or .png).  Written under a temporary name, then renamed."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-    from matplotlib.collections import EllipseCollection
-
-    ext = os.path.splitext(path)[1].lower()
-    if ext not in FIGURE_FORMATS:
-        raise GlassvizError(f"{path}: unknown figure format {ext or 'none'!r}; use .pdf, .svg or .png")
-    parent = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(parent):
-        raise GlassvizError(f"{path}: output directory {parent} does not exist")
+    check_path(path)
     names = list(spec.fields)
     if not names:
         raise GlassvizError("no fields to draw")
@@ -79,9 +65,9 @@ def render(snapshot, values: dict, spec: FigureSpec, path: str) -> str:
     nrow = -(-len(names) // ncol)
     x0, x1, y0, y1 = plane.extent
     aspect = (y1 - y0) / (x1 - x0)
-    with plt.rc_context({"font.size": FONT_PT, "axes.titlesize": FONT_PT, "axes.labelsize": FONT_PT,
-                         "xtick.labelsize": FONT_PT - 1, "ytick.labelsize": FONT_PT - 1,
-                         "font.family": "DejaVu Sans", "pdf.fonttype": 42, "svg.fonttype": "none"}):
+    with style() as plt:
+        from matplotlib.collections import EllipseCollection
+
         fig = plt.figure(figsize=(PANEL_WIDTH_IN * ncol, (0.8 * PANEL_WIDTH_IN * aspect + 0.55) * nrow + 0.2))
         for k, name in enumerate(names):
             ax = fig.add_subplot(nrow, ncol, k + 1)
@@ -105,8 +91,7 @@ def render(snapshot, values: dict, spec: FigureSpec, path: str) -> str:
             lines = title_lines(name, spec.time if "@" not in name else None)
             lines.append(state_label(spec.xi, spec.normalize, name in spec.one_minus))
             ax.set_title("\n".join(lines), loc="left", fontsize=FONT_PT - 1)
-            ax.text(-0.04, 1.0, f"({chr(97 + k)})", transform=ax.transAxes, ha="right", va="bottom",
-                    fontweight="bold")
+            panel_letter(ax, k)
             fig.colorbar(coll, ax=ax, fraction=0.046, pad=0.03)
         where = ("" if snapshot.dim == 2 else
                  f"; slab {spec.slab.axis} = {spec.slab.position:.2f} L, thickness {spec.slab.thickness:g}")
@@ -115,17 +100,7 @@ def render(snapshot, values: dict, spec: FigureSpec, path: str) -> str:
         fig.suptitle(f"{system.name if system else 'snapshot'}, N = {snapshot.n}"
                      + (f", T = {t:g}" if t is not None else "") + where, fontsize=FONT_PT, y=0.995)
         fig.tight_layout()
-        tmp = path + ".part" + ext
-        try:
-            fig.savefig(tmp, dpi=DPI, format=ext[1:])
-            os.replace(tmp, path)
-        except OSError as exc:
-            raise GlassvizError(f"{path}: cannot write ({exc.strerror or exc})") from None
-        finally:
-            plt.close(fig)
-            if os.path.exists(tmp):
-                os.remove(tmp)
-    return path
+        return save(fig, path)
 
 
 def export(snapshot, spec: FigureSpec, path: str, system: str | None = None) -> str:

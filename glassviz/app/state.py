@@ -39,12 +39,10 @@ PLAIN_DEFAULTS = ("propensity", "voronoi_volume", "tong_tanaka")
 
 
 def demo_files() -> list[str]:
-    """The bundled demo: the N = 4096 KA3D configuration with its isoconfigurational ensemble
-    (T = 0.64), then the KA2D glass and liquid the CNN was trained to tell apart."""
-    from glassviz.models.store import ROOT
+    """The bundled demo (:func:`glassviz.bundled.demo_files`)."""
+    from glassviz.bundled import demo_files as bundled_demo
 
-    names = ["ka3d_T0.64_N4096/config_0000.npz", "ka2d_glass_T0.05.dump", "ka2d_liquid_T0.8.dump"]
-    return [os.path.join(ROOT, "assets", n) for n in names]
+    return bundled_demo()
 
 
 def _same_time(a, b) -> bool:
@@ -99,21 +97,24 @@ class Session(param.Parameterized):
         self._plane_key = None
         self._pending = None  # a snapshot open() has read, shown by the path watcher
         self._bumped = None
+        self._objects: dict = {}  # label in the file list -> in-memory source (see open)
         for k, f in enumerate(files):
             self.open(f, show=(k == 0))
 
     # -- files ----------------------------------------------------------------------------
-    def open(self, path: str, show: bool = True) -> bool:
+    def open(self, path, show: bool = True) -> bool:
         """Open a file (any format the readers support) and show it (or only list it, with
-        ``show=False``).  A bad file leaves what was open untouched and puts one line in
-        ``message``."""
-        import glassviz
-        from glassviz.io import n_frames
-
-        path = os.path.abspath(os.path.expanduser(str(path).strip()))
+        ``show=False``).  ``path`` may also be an in-memory source: a :class:`Snapshot`, or any
+        object :func:`glassviz.load` reads (an ``ase.Atoms``, an MDAnalysis Universe, ...), listed
+        under a label ``in memory #k: ...``.  A bad file leaves what was open untouched and puts
+        one line in ``message``."""
+        if isinstance(path, (str, os.PathLike)):
+            path = os.path.abspath(os.path.expanduser(str(path).strip()))
+        else:
+            path = self._remember(path)
         try:
-            frames = n_frames(path)
-            snap = glassviz.load(path, frame=0) if show else None
+            frames = self._count(path)
+            snap = self._read(path, 0) if show else None
         except GlassvizError as exc:
             self.message = f"error: {exc}"
             return False
@@ -134,6 +135,38 @@ class Session(param.Parameterized):
             self.path = path
         return True
 
+    def _remember(self, source) -> str:
+        """The file-list label of an in-memory source (kept by this session only)."""
+        from glassviz.snapshot import Snapshot
+
+        for label, known in self._objects.items():
+            if known is source:
+                return label
+        what = os.path.basename(source.source or "snapshot") if isinstance(source, Snapshot) else type(source).__name__
+        label = f"in memory #{len(self._objects) + 1}: {what}"
+        self._objects[label] = source
+        return label
+
+    def _read(self, key: str, frame: int):
+        """Frame ``frame`` of the file or in-memory source listed as ``key``."""
+        import glassviz
+        from glassviz.snapshot import Snapshot
+
+        source = self._objects.get(key, key)
+        if isinstance(source, Snapshot):
+            if frame != 0:
+                raise GlassvizError(f"{key}: a single snapshot has no frame {frame}")
+            return source
+        return glassviz.load(source, frame=frame)
+
+    def _count(self, key: str) -> int:
+        """Number of frames of the file or in-memory source listed as ``key``."""
+        from glassviz.io import n_frames
+        from glassviz.snapshot import Snapshot
+
+        source = self._objects.get(key, key)
+        return 1 if isinstance(source, Snapshot) else n_frames(source)
+
     def open_upload(self, filename: str, data: bytes) -> bool:
         """Save an uploaded file in this session's directory (keeping its name, so the format
         is known from the extension) and open it."""
@@ -151,26 +184,21 @@ class Session(param.Parameterized):
 
     @param.depends("path", watch=True)
     def _on_path(self):
-        import glassviz
-        from glassviz.io import n_frames
-
         pending, self._pending = self._pending, None
         if pending is not None:
             self._show(*pending)
             return
         try:
-            self._show(glassviz.load(self.path, frame=0), n_frames(self.path))
+            self._show(self._read(self.path, 0), self._count(self.path))
         except GlassvizError as exc:
             self.message = f"error: {exc}"
 
     @param.depends("frame", watch=True)
     def _on_frame(self):
-        import glassviz
-
         if self.snapshot is None or self.snapshot.meta.get("frame", 0) == self.frame:
             return
         try:
-            snap = glassviz.load(self.path, frame=self.frame)
+            snap = self._read(self.path, self.frame)
         except GlassvizError as exc:
             self.message = f"error: {exc}"
             return

@@ -22,6 +22,9 @@ def add_parser(sub) -> None:
                          "report the Pearson range and the prediction spread over them")
     ev.add_argument("--record", metavar="KEY", default=None,
                     help="store the result in the model card under metrics.KEY (the card must be writable)")
+    ev.add_argument("--plot", metavar="FIG", default=None,
+                    help="also draw predicted against true propensity of the type-A particles, with the Pearson in "
+                         "the legend (.png, .pdf or .svg)")
     add_quiet(ev)
     ev.set_defaults(run=run_evaluate)
 
@@ -37,9 +40,14 @@ def run_evaluate(args) -> int:
     from glassviz.models.store import load_model, record_metrics
     from glassviz.progress import progress
 
+    if args.plot:
+        from glassviz.app.plotstyle import check_path
+
+        check_path(args.plot)  # before the model runs
     model, card = load_model(args.model)
     time = args.time if args.time is not None else card.get("time")
     rows = []
+    plotted = ([], [])  # type-A truths and predictions, for --plot
     for path in progress(args.data, "evaluate", unit="file"):
         snap = glassviz.load(path)
         if args.time is None and time_source(snap) == "unknown":
@@ -49,6 +57,9 @@ def run_evaluate(args) -> int:
         pred = predict(model, card, [snap])[0]
         row = {"file": path, "pearson": pearson_a(pred.nodes, truth, snap.species), "n_a": int((snap.species == 0).sum()),
                "time_source": time_source(snap)}
+        if args.plot:
+            plotted[0].append(np.asarray(truth, dtype=np.float32)[snap.species == 0])
+            plotted[1].append(np.asarray(pred.nodes, dtype=np.float32)[snap.species == 0])
         if pred.edges is not None:
             pairs, change = pair_distance_change(snap, time, card.get("graph", {}).get("cutoff", 2.0))
             row["edge_pearson"] = edge_pearson(pred.edges, pred.graph, snap.species,
@@ -71,6 +82,11 @@ def run_evaluate(args) -> int:
     if args.rotations:
         result["rotations"] = {k: float(np.mean([r["rotations"][k] for r in rows]))
                                for k in ("pearson_min", "pearson_max", "pearson_mean", "spread")}
+    if args.plot:
+        from glassviz.app.evaluation_plot import EvaluationSeries, plot_evaluation
+
+        plot_evaluation([EvaluationSeries(args.model, np.concatenate(plotted[0]), np.concatenate(plotted[1]),
+                                          result["mean"], len(rows))], args.plot, time=time)
     if args.record:
         record_metrics(args.model, args.record, {k: v for k, v in result.items() if k != "model"})
     if args.json:

@@ -37,7 +37,10 @@ def run_models_list(args) -> int:
         print(json.dumps([{k: c.get(k) for k in keys} for c in cards], indent=1))
         return 0
     if not cards:
-        print("no models installed (bundled: pretrained/; user: $GLASSVIZ_HOME/models)")
+        from glassviz.bundled import models_dir
+        from glassviz.models.store import user_dir
+
+        print(f"no models installed (bundled: {models_dir()}; user: {user_dir()})")
     for c in cards:
         what = f"T={c.get('temperature')} t={c.get('time')}" if c["kind"] == "propensity" else \
             f"classes {', '.join(map(str, c.get('classes') or []))}"

@@ -39,6 +39,8 @@ def add_parser(sub) -> None:
     tr.add_argument("--store", default=None, help="directory to save the model in (default: the user model directory)")
     tr.add_argument("--workdir", default=None, help="checkpoints and log (default: <store>/NAME.training)")
     tr.add_argument("--licence", default=None, help="licence of the training data to record in the card")
+    tr.add_argument("--plot", metavar="FIG", default=None,
+                    help="also draw the learning curves (loss and validation scores against epoch; .png, .pdf or .svg)")
     add_quiet(tr)
     tr.set_defaults(run=run_train)
 
@@ -49,7 +51,19 @@ def _reporter(name: str):
     return lambda msg: logger.info(msg, extra={"prefix": f"glassviz train {name}"})
 
 
+def plot_curves(args, result: dict) -> None:
+    """``--plot``: the learning curves of the run just finished."""
+    if args.plot:
+        from glassviz.app.learning_plot import plot_learning_curves
+
+        plot_learning_curves(result["log"], args.plot, title=f"{args.output} ({args.arch})", best=result["best_epoch"])
+
+
 def run_train(args) -> int:
+    if args.plot:
+        from glassviz.app.plotstyle import check_path
+
+        check_path(args.plot)  # before hours of training
     if args.arch in ("cnn", "attention"):
         return run_train_classifier(args)
     import glassviz
@@ -103,6 +117,7 @@ def run_train(args) -> int:
                              p_node=args.p_node, seed=args.seed, init_output_bias=not args.init or args.match_mean)
     trainer = Trainer(model, settings, samples["train"], samples["val"], workdir, progress=log)
     result = trainer.fit()
+    plot_curves(args, result)
     test = trainer.evaluate(samples["test"]) if samples["test"] else None
     val = trainer.evaluate(samples["val"])
     card = {
@@ -183,6 +198,7 @@ def run_train_classifier(args) -> int:
     workdir = args.workdir or os.path.join(store, args.output + ".training")
     trainer = ClassifierTrainer(model, settings, items["train"], items["val"], workdir, progress=log)
     result = trainer.fit(items["val"])
+    plot_curves(args, result)
     test = trainer.evaluate(items["test"]) if items["test"] else None
     val = trainer.evaluate(items["val"])
     card = {

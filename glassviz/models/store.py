@@ -1,7 +1,8 @@
 """The model store: weights as safetensors plus a JSON model card, one pair per model.
 
-Models are looked up by name in the user directory first, then in the bundled ``pretrained/``
-directory of the repository.  The user directory is ``$GLASSVIZ_HOME/models`` when the
+Models are looked up by name in the user directory first, then among the bundled models
+(``pretrained/`` in the repository, package data ``glassviz.pretrained`` once installed; see
+:mod:`glassviz.bundled`).  The user directory is ``$GLASSVIZ_HOME/models`` when the
 environment variable ``GLASSVIZ_HOME`` is set, else ``$XDG_DATA_HOME/glassviz/models``
 (``~/.local/share/glassviz/models``).  Loading reads tensors only (safetensors): nothing in a
 model file can run code.
@@ -18,10 +19,9 @@ import json
 import os
 import re
 
+from glassviz.bundled import models_dir
 from glassviz.errors import GlassvizError, InputError
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUNDLED = os.path.join(ROOT, "pretrained")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
 
@@ -59,7 +59,7 @@ def check_name(name: str) -> str:
 def list_cards() -> list[dict]:
     """Cards of every model, user models first; a user model shadows a bundled one of the same name."""
     seen, out = set(), []
-    for directory, origin in ((user_dir(), "user"), (BUNDLED, "bundled")):
+    for directory, origin in ((user_dir(), "user"), (str(models_dir()), "bundled")):
         if not os.path.isdir(directory):
             continue
         for fname in sorted(os.listdir(directory)):
@@ -89,7 +89,7 @@ def _read_card(path: str) -> dict:
 
 def locate(name: str) -> tuple[str, str]:
     """(weights path, card path) of a model by name."""
-    for directory in (user_dir(), BUNDLED):
+    for directory in (user_dir(), str(models_dir())):
         base = os.path.join(directory, name)
         if os.path.exists(base + ".json") and os.path.exists(base + ".safetensors"):
             return base + ".safetensors", base + ".json"

@@ -82,5 +82,13 @@ def test_cli_ablate(rng, tmp_path, monkeypatch):
     assert rc == 0, err
     lines = out.strip().splitlines()
     assert lines[0] == "n,full,keep,kept_particles,stretch_delta_0.1,shell_size" and len(lines) == 4
+    # the same numbers drawn (Bapst Fig. 4): both modes, n = 1..3 on the x axis, the full prediction dashed
+    rc, out, err = run_cli("ablate", path, "--model", "b", "--particle", 7, "--max-shell", 3, "-o", tmp_path / "c.svg")
+    assert rc == 0 and out == "", err
+    svg = (tmp_path / "c.svg").read_text()
+    assert "(a) keep shells ≤ n" in svg and "(b) shells &gt; n moved out by δ = 0.1" in svg
+    assert "shell n" in svg and "full configuration" in svg and "particle 7 of s.extxyz" in svg
+    rc, _, err = run_cli("ablate", path, "--model", "b", "--particle", 7, "-o", tmp_path / "c.jpg")
+    assert rc == 2 and "unknown output extension '.jpg'" in err and ".svg" in err and "Traceback" not in err
     rc, _, err = run_cli("ablate", path, "--model", "b", "--particle", 99999)
     assert rc == 2 and "no particle with id 99999" in err

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import glassviz
-from glassviz.models.store import BUNDLED
+from glassviz.bundled import models_dir
 from glassviz.simulate.engine import lammps_instance
 from tests.helpers import KA2D_LAMMPS_INTERACTIONS
 
@@ -46,7 +46,7 @@ write_dump all custom {glass} id type x y z modify sort id
 
 @pytest.mark.slow
 def test_cnn_classifies_configurations_from_an_independent_script(tmp_path):
-    if not os.path.exists(os.path.join(BUNDLED, CNN + ".json")):
+    if not os.path.exists(os.path.join(models_dir(), CNN + ".json")):
         pytest.fail(f"bundled model {CNN} missing")
     from glassviz.models.classify import classify
     from glassviz.models.store import load_model

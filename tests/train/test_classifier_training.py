@@ -18,11 +18,16 @@ def _files(directory, pattern, n):
     return files
 
 
-def test_train_cnn_and_classify(glassviz_home):
+def test_train_cnn_and_classify(glassviz_home, tmp_path):
     files = _files(KA2D, "config_*.npz", 10) + _files(KA2D, "glass_*.npz", 10)
     code, _, err = run_cli("train", "cnn", *files, "-o", "tiny_cnn", "--epochs", "2", "--val-frac", "0.2",
-                           "--test-frac", "0.2")
+                           "--test-frac", "0.2", "--plot", tmp_path / "curves.png")
     assert code == 0, err
+    from PIL import Image
+
+    from glassviz.app.plotstyle import COLUMN_IN, DPI
+
+    assert Image.open(tmp_path / "curves.png").size[0] == pytest.approx(2 * COLUMN_IN * DPI, abs=2)
     card = json.load(open(os.path.join(glassviz_home, "models", "tiny_cnn.json")))
     assert card["classes"] == ["liquid", "glass"] and card["kind"] == "classifier"
     assert card["accepts"]["grid"] == [80, 80] and card["class_temperatures"] == {"liquid": 0.8, "glass": 0.05}

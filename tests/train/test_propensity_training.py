@@ -110,15 +110,23 @@ def test_cli_train_evaluate_record(glassviz_home, tmp_path):
     if len(files) < 5:
         pytest.skip("dataset not present")
     code, _, err = run_cli("train", "botan", *files, "--time", "8", "-o", "tiny", "--epochs", "1",
-                           "--val-frac", "0.2", "--test-frac", "0.2")
+                           "--val-frac", "0.2", "--test-frac", "0.2", "--plot", tmp_path / "curves.svg")
     assert code == 0, err
+    svg = (tmp_path / "curves.svg").read_text()
+    assert "training loss" in svg and "validation edge Pearson" in svg and "kept: epoch 1" in svg
     card = json.load(open(os.path.join(glassviz_home, "models", "tiny.json")))
     split = card["training"]["files"]
     assert len(split["train"]) == 3 and len(split["val"]) == 1 and len(split["test"]) == 1
     assert card["time"] == 8 and card["system"] == "KA3D" and "edge_pearson" in card["metrics"]["test"]
-    code, out, err = run_cli("evaluate", "--model", "tiny", split["test"][0], "--json", "--record", "again")
+    code, out, err = run_cli("evaluate", "--model", "tiny", split["test"][0], "--json", "--record", "again",
+                             "--plot", tmp_path / "eval.pdf")
     assert code == 0, err
     res = json.loads(out)
+    from pypdf import PdfReader
+
+    text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "eval.pdf").pages)
+    assert f"Pearson {res['mean']:.3f} (type A)" in text and "tiny" in text
+    assert f"{res['files'][0]['n_a']} type-A particles" in text
     card = json.load(open(os.path.join(glassviz_home, "models", "tiny.json")))
     assert card["metrics"]["again"]["mean"] == res["mean"]
     # the recorded test score is the one the trainer measured on the same file
