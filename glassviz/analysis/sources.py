@@ -100,10 +100,9 @@ def select_frames(n: int, frames, source: str | None = None) -> list[int]:
         return list(range(n))
     if isinstance(frames, slice):
         return list(range(n))[frames]
-    k = frames + n if frames < 0 else frames
-    if not 0 <= k < n:
-        raise InputError(source, f"has {n} frame(s); frame {frames} does not exist")
-    return [k]
+    from glassviz.io.assemble import check_frame
+
+    return [check_frame(source, frames, n)]
 
 
 def expand_paths(item: str) -> list[str]:
