@@ -23,7 +23,7 @@ def _restore():
 
 def test_bar_off_a_terminal_writes_whole_lines():
     out = io.StringIO()  # not a TTY, like a batch log
-    assert sum(progress(range(4), "work", unit="file", stream=out)) == 6
+    assert sum(progress(range(4), "work", enabled=True, unit="file", stream=out)) == 6
     text = out.getvalue()
     assert "\r" not in text and text.endswith("\n")
     last = text.strip().splitlines()[-1]

@@ -89,7 +89,7 @@ def _one_snapshot(args, ref) -> int:
                             one_minus=args.one_minus, sigma=sigma, system=args.system, time=args.time,
                             cg_method=args.cg_method)
     if snap.meta.get("time_source") == "user":
-        print(f"glassviz: {args.snapshot}: t = {args.time:g} is the time given with --time (the file does not "
+        print(f"glassviz: {ref.file}: t = {args.time:g} is the time given with --time (the file does not "
               f"store the time of its ensemble)", file=sys.stderr)
     write_table(snap, values, args.output)
     return 0

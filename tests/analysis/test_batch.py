@@ -75,7 +75,7 @@ def test_frames_parsing_and_selection():
         parse_frames("1:x")
     with pytest.raises(GlassvizError, match="cannot be 0"):
         parse_frames("::0")
-    with pytest.raises(GlassvizError, match="frame 5 does not exist"):
+    with pytest.raises(GlassvizError, match="frame 5 is past the end"):
         select_frames(4, 5, "f.dump")
 
 
