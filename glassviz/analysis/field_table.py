@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from glassviz.analysis.batch import map_snapshots
 from glassviz.analysis.sources import expand
 
-MODEL_BATCH = 8  # snapshots per forward pass of a propensity model in a batch job
+MODEL_BATCH = 8  # snapshots per batched model pass (propensity, Grad-CAM, attention) in a batch job
 
 
 @dataclass
@@ -53,17 +53,17 @@ class FieldsJob:
             raise GlassvizError(f"1 - X asked for field(s) not computed: {', '.join(sorted(flips))}")
 
     @property
-    def prediction_models(self) -> list[str]:
-        """Models whose forward pass several of the fields share (batched across snapshots)."""
+    def batched_models(self) -> list[str]:
+        """Models whose pass is batched across snapshots (and shared by their fields)."""
         from glassviz.fields import FieldName
-        from glassviz.fields.models import PREDICTION_KINDS
+        from glassviz.fields.models import BATCHED_KINDS
 
         parsed = [FieldName.parse(n) for n in self.names]
-        return list(dict.fromkeys(p.model for p in parsed if p.is_model and p.kind in PREDICTION_KINDS))
+        return list(dict.fromkeys(p.model for p in parsed if p.is_model and p.kind in BATCHED_KINDS))
 
     @property
     def batch_size(self) -> int:
-        return MODEL_BATCH if self.prediction_models else 1
+        return MODEL_BATCH if self.batched_models else 1
 
     def context(self, snapshot):
         from glassviz.fields import FieldContext
@@ -84,12 +84,12 @@ class FieldsJob:
                               context=context or self.context(snapshot))
 
     def values_many(self, snapshots) -> list[dict]:
-        """:meth:`values` of several snapshots, propensity models run once on all of them."""
-        from glassviz.fields.models import predict_many
+        """:meth:`values` of several snapshots, each model run once on all of them."""
+        from glassviz.fields.models import run_many
 
         contexts = [self.context(s) for s in snapshots]
-        for model in self.prediction_models:
-            predict_many(contexts, model)
+        for model in self.batched_models:
+            run_many(contexts, model)
         return [self.values(s, c) for s, c in zip(snapshots, contexts)]
 
     def finish(self, snapshot, values: dict):

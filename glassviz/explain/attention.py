@@ -31,18 +31,51 @@ class Attention:
                                 f"is {card.get('arch')!r}")
         self.model, self.card = model, card
 
-    def compute(self, snapshot) -> "Attention":
+    def compute(self, snapshot) -> Attention:
+        """Attention of one snapshot; sets ``graph``, ``coefficients``, ``values``,
+        ``probabilities``, ``label``."""
+        self.__dict__.update(self._explain([snapshot])[0])
+        return self
+
+    def compute_many(self, snapshots) -> list[Attention]:
+        """Attention of each snapshot from one forward pass over their disjoint graphs (batched
+        read-out): a list of Attention objects with the attributes of :meth:`compute`.  The
+        same numbers as one call per snapshot, since every coefficient is normalised over the
+        edges into one receiver and no edge joins two snapshots."""
+        import copy
+
+        out = []
+        for attrs in self._explain(list(snapshots)):
+            res = copy.copy(self)
+            res.__dict__.update(attrs)
+            out.append(res)
+        return out
+
+    def _explain(self, snapshots) -> list[dict]:
         import torch
 
         from glassviz.models.classify import graph_inputs
 
-        graph, inputs = graph_inputs(self.model, self.card, snapshot)
+        graphs, parts = [], []
+        for snap in snapshots:
+            g, inputs = graph_inputs(self.model, self.card, snap)
+            graphs.append(g)
+            parts.append(inputs)
+        offsets = np.cumsum([0] + [g.n for g in graphs])
+        species, vectors = (torch.cat([p[k] for p in parts]) for k in (0, 1))
+        senders, receivers = (torch.cat([p[k] + int(o) for p, o in zip(parts, offsets)]) for k in (2, 3))
+        batch = torch.repeat_interleave(torch.arange(len(graphs), device=species.device),
+                                        torch.as_tensor([g.n for g in graphs], device=species.device))
         with torch.inference_mode():
-            scores, alphas = self.model.eval()(*inputs, attention=True)
-        self.graph = graph
-        self.coefficients = np.stack([a.float().cpu().numpy() for a in alphas])
-        per_edge = self.coefficients.mean(axis=(0, 2))
-        self.values = np.bincount(graph.senders, weights=per_edge, minlength=graph.n)
-        self.probabilities = torch.softmax(scores[0], 0).cpu().numpy().astype(np.float64)
-        self.label = list(self.card["classes"])[int(np.argmax(self.probabilities))]
-        return self
+            scores, alphas = self.model.eval()(species, vectors, senders, receivers, batch=batch, attention=True)
+        coefficients = np.stack([a.float().cpu().numpy() for a in alphas])   # (L, E_total, H)
+        probabilities = torch.softmax(scores.float(), 1).cpu().numpy().astype(np.float64)
+        edge_offsets = np.cumsum([0] + [len(g.senders) for g in graphs])
+        results = []
+        for b, g in enumerate(graphs):
+            coef = coefficients[:, edge_offsets[b]:edge_offsets[b + 1]]
+            per_edge = coef.mean(axis=(0, 2))
+            results.append({"graph": g, "coefficients": coef, "probabilities": probabilities[b],
+                            "values": np.bincount(g.senders, weights=per_edge, minlength=g.n),
+                            "label": list(self.card["classes"])[int(np.argmax(probabilities[b]))]})
+        return results

@@ -39,25 +39,61 @@ class GradCAM:
             raise GlassvizError(f"model {card.get('name')!r} has no class {target!r} (classes: {', '.join(self.classes)})")
         self.target = target if target is not None else ("glass" if "glass" in self.classes else None)
 
-    def compute(self, snapshot) -> "GradCAM":
+    def compute(self, snapshot) -> GradCAM:
+        """Grad-CAM of one snapshot; sets ``map``, ``values``, ``probabilities``, ``label``."""
+        self.__dict__.update(self._explain([self._grid(snapshot)], [snapshot])[0])
+        return self
+
+    def compute_many(self, snapshots) -> list[GradCAM]:
+        """Grad-CAM of each snapshot, one batched pass per grid shape: a list of GradCAM objects
+        with the attributes of :meth:`compute` set.  The same numbers as one call per snapshot
+        (in eval mode the samples of a batch are independent, so d y^C_b / d A_b' = 0 for
+        b' != b and the gradient of sum_b y^{C_b}_b gives every sample its own eq. (3))."""
+        import copy
+
+        snapshots = list(snapshots)
+        out: list = [None] * len(snapshots)
+        grids = [self._grid(s) for s in snapshots]
+        groups: dict = {}
+        for k, grid in enumerate(grids):
+            groups.setdefault(grid.shape, []).append(k)
+        for ks in groups.values():
+            for k, attrs in zip(ks, self._explain([grids[k] for k in ks], [snapshots[k] for k in ks]), strict=True):
+                out[k] = copy.copy(self)
+                out[k].__dict__.update(attrs)
+        return out
+
+    def _grid(self, snapshot) -> np.ndarray:
+        from glassviz.models.cnn import snapshot_grid
+
+        return snapshot_grid(self.card, snapshot)
+
+    def _explain(self, grids, snapshots) -> list[dict]:
+        """The attributes of :meth:`compute` for each snapshot, from its input grid (all of one
+        shape), in one pass."""
         import torch
 
-        from glassviz.models.cnn import box_lengths, periodic_interpolate, snapshot_grid
+        from glassviz.models.cnn import box_lengths, periodic_interpolate
 
-        grid = torch.from_numpy(snapshot_grid(self.card, snapshot))[None]
+        grid = torch.from_numpy(np.stack(grids))
         model = self.model.eval()
         with torch.enable_grad():
             features = model.features(grid.to(next(model.parameters()).device))
-            scores = model.classify(features)[0]
-            probs = torch.softmax(scores, 0)
-            c = self.classes.index(self.target) if self.target is not None else int(torch.argmax(scores))
-            (grad,) = torch.autograd.grad(scores[c], features)
-        spatial = tuple(range(1, features.dim() - 1))
-        alpha = grad[0].mean(dim=spatial)                                          # eq. (3)
-        cam = torch.relu(torch.tensordot(alpha, features[0].detach(), dims=([0], [0])))  # eq. (4)
-        self.map = cam.cpu().numpy().astype(np.float64)
-        self.probabilities = probs.detach().cpu().numpy().astype(np.float64)
-        self.label = self.classes[c]
-        frac = snapshot.positions / box_lengths(snapshot) + 0.5
-        self.values = periodic_interpolate(self.map, frac)
-        return self
+            scores = model.classify(features)
+            probs = torch.softmax(scores, 1)
+            if self.target is not None:
+                c = torch.full((len(snapshots),), self.classes.index(self.target), dtype=torch.long)
+            else:
+                c = torch.argmax(scores, 1)
+            c = c.to(scores.device)
+            (grad,) = torch.autograd.grad(scores.gather(1, c[:, None]).sum(), features)
+        spatial = tuple(range(2, features.dim()))
+        alpha = grad.mean(dim=spatial)                                                    # eq. (3)
+        cams = torch.relu(torch.einsum("bm,bm...->b...", alpha, features.detach()))       # eq. (4)
+        results = []
+        for b, snap in enumerate(snapshots):
+            cam = cams[b].cpu().numpy().astype(np.float64)
+            results.append({"map": cam, "probabilities": probs[b].detach().cpu().numpy().astype(np.float64),
+                            "label": self.classes[int(c[b])],
+                            "values": periodic_interpolate(cam, snap.positions / box_lengths(snap) + 0.5)})
+        return results

@@ -9,8 +9,10 @@
 ``attention@MODEL``    attention classifiers: the attention a particle receives from its
                        neighbours, :mod:`glassviz.explain.attention`.
 
-The propensity fields share one forward pass per snapshot and model (cached in the field context);
-:func:`predict_many` makes that pass for many snapshots at once (batch jobs).  Models are read
+The fields of one model share one forward pass per snapshot (cached in the field context);
+:func:`run_many` makes that pass for many snapshots at once (batch jobs): one batched forward
+pass for propensity models and attention classifiers, one batched forward and backward pass for
+Grad-CAM.  Models are read
 once per process (:func:`cached_model`), not once per snapshot.
 Registered lazily by :mod:`glassviz.fields.registry` so the plain-field path never imports torch.
 """
@@ -22,9 +24,8 @@ import numpy as np
 from glassviz.errors import GlassvizError
 from glassviz.fields.registry import register_model_field
 
-
-# field kinds that share one forward pass of a propensity model (see predict_many)
-PREDICTION_KINDS = ("propensity", "edge_change")
+# field kinds whose model pass is batched across snapshots (see run_many)
+BATCHED_KINDS = ("propensity", "edge_change", "gradcam", "attention")
 _MODELS: dict = {}
 
 
@@ -65,19 +66,42 @@ def prediction(ctx, name: str):
     return ctx.cache[key]
 
 
-def predict_many(contexts, name: str) -> None:
-    """One batched forward pass of model ``name`` over the snapshots of ``contexts`` (a list of
+def run_many(contexts, name: str) -> None:
+    """One batched pass of model ``name`` over the snapshots of ``contexts`` (a list of
     :class:`~glassviz.fields.registry.FieldContext`), stored in each context's cache, so that
-    ``propensity@NAME`` and ``edge_change@NAME`` then cost nothing per snapshot.  The same
-    numbers as one pass per snapshot: the graphs of a batch are disjoint."""
+    the model's fields (``propensity@``/``edge_change@``, ``gradcam@``, ``attention@``) then
+    cost nothing per snapshot.  The same numbers as one pass per snapshot: the graphs of a batch
+    are disjoint and the CNN's samples independent."""
+    _, card = cached_model(name)
+    if card.get("kind") == "propensity":
+        key, run = ("prediction", name), _predict_many
+    elif card.get("arch") == "cnn":
+        key, run = ("gradcam", name), _gradcam_many
+    else:
+        key, run = ("attention", name), _attention_many
+    todo = [c for c in contexts if key not in c.cache]
+    if todo:
+        for ctx, result in zip(todo, run(name, [c.snapshot for c in todo]), strict=True):
+            ctx.cache[key] = result
+
+
+def _predict_many(name: str, snapshots) -> list:
     from glassviz.models.inference import predict
 
-    todo = [c for c in contexts if ("prediction", name) not in c.cache]
-    if not todo:
-        return
     model, card = _propensity_model(name)
-    for ctx, pred in zip(todo, predict(model, card, [c.snapshot for c in todo]), strict=True):
-        ctx.cache[("prediction", name)] = pred
+    return predict(model, card, snapshots)
+
+
+def _gradcam_many(name: str, snapshots) -> list:
+    from glassviz.explain.gradcam import GradCAM
+
+    return GradCAM(*_classifier(name, "cnn")).compute_many(snapshots)
+
+
+def _attention_many(name: str, snapshots) -> list:
+    from glassviz.explain.attention import Attention
+
+    return Attention(*_classifier(name, "attention")).compute_many(snapshots)
 
 
 def propensity_field(ctx, name: str) -> np.ndarray:
@@ -104,19 +128,16 @@ def _classifier(name: str, arch: str):
 
 
 def gradcam_field(ctx, name: str) -> np.ndarray:
-    from glassviz.explain.gradcam import GradCAM
-
-    model, card = _classifier(name, "cnn")
-    return GradCAM(model, card).compute(ctx.snapshot).values
+    key = ("gradcam", name)
+    if key not in ctx.cache:
+        ctx.cache[key] = _gradcam_many(name, [ctx.snapshot])[0]
+    return ctx.cache[key].values
 
 
 def attention_field(ctx, name: str) -> np.ndarray:
-    from glassviz.explain.attention import Attention
-
     key = ("attention", name)
     if key not in ctx.cache:
-        model, card = _classifier(name, "attention")
-        ctx.cache[key] = Attention(model, card).compute(ctx.snapshot)
+        ctx.cache[key] = _attention_many(name, [ctx.snapshot])[0]
     return ctx.cache[key].values
 
 

@@ -1,6 +1,8 @@
 """Model fields in batch jobs: one model read per process, one forward pass per batch of
 snapshots, the same numbers as one snapshot at a time."""
 
+import os
+
 import numpy as np
 import pytest
 
@@ -9,7 +11,7 @@ from glassviz.analysis.batch import map_snapshots
 from glassviz.analysis.field_table import FieldTableJob
 from glassviz.analysis.sources import expand
 from tests.analysis.trajectories import random_3d, write_dump
-from tests.conftest import DEMO_GLASS
+from tests.conftest import ASSETS, DEMO_GLASS
 
 MODEL = "botan_ka3d_T0.64_t16.5"
 
@@ -73,3 +75,50 @@ def test_predict_command_batch_equals_single_runs(traj, tmp_path):
     assert list(single.columns) == ["id", "type", "x", "y", "z", f"propensity@{MODEL}"]
     last = table[table["frame"] == 2].reset_index(drop=True)
     np.testing.assert_allclose(last[f"propensity@{MODEL}"], single[f"propensity@{MODEL}"], rtol=1e-12, atol=0)
+
+
+def _count_passes(monkeypatch, cls, method="_explain"):
+    calls = []
+    real = getattr(cls, method)
+
+    def counting(self, *args):
+        calls.append(len(args[-1]))
+        return real(self, *args)
+
+    monkeypatch.setattr(cls, method, counting)
+    return calls
+
+
+def test_gradcam_is_one_pass_per_batch_and_equals_one_snapshot_at_a_time(monkeypatch):
+    import glob
+
+    import glassviz.fields.models as model_fields
+    from glassviz.explain.gradcam import GradCAM
+
+    files = sorted(glob.glob(os.path.join(ASSETS, "datasets", "ka2d_T0.8_glass_T0.05_heldout", "glass_*.npz")))[:3]
+    name = "gradcam@cnn_ka2d_T0.8_vs_T0.05"
+    calls = _count_passes(monkeypatch, GradCAM)
+    table = glassviz.analyze(files, [name])
+    assert calls == [3]
+    model, card = model_fields.cached_model("cnn_ka2d_T0.8_vs_T0.05")
+    for f in files:
+        alone = GradCAM(model, card).compute(glassviz.load(f)).values
+        # float32 convolutions of a batch may sum in another order than one sample's
+        np.testing.assert_allclose(table.loc[table["file"] == f, name].to_numpy(), alone, rtol=1e-5, atol=1e-6)
+    assert alone.std() > 0
+
+
+def test_attention_is_one_pass_per_batch_and_equals_one_snapshot_at_a_time(traj, monkeypatch):
+    import glassviz.fields.models as model_fields
+    from glassviz.explain.attention import Attention
+
+    name = "attention@attention_ka3d_T4"
+    calls = _count_passes(monkeypatch, Attention)
+    table = glassviz.analyze(traj, [name])
+    assert calls == [3]
+    model, card = model_fields.cached_model("attention_ka3d_T4")
+    for k in range(3):
+        one = Attention(model, card).compute(glassviz.load(traj, frame=k))
+        got = table.loc[table["frame"] == k, name].to_numpy()
+        np.testing.assert_allclose(got, one.values, rtol=1e-5, atol=1e-6)
+        assert got.mean() == pytest.approx(1.0, abs=1e-5)  # every particle hands out a total of 1
