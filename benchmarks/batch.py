@@ -133,7 +133,7 @@ def run_modes(what: str, layout: str, data: list[str], n: int, loop_n: int, mode
 def print_modes(what: str, layout: str, results: dict) -> None:
     loop = results["per-file CLI loop"][0]
     one = results["serial, 1 thread"][0]
-    print(f"\n{what}, {layout}:")
+    print(f"\n{what}, {layout} (load average {os.getloadavg()[0]:.2f} at the end):")
     print(f"  {'mode':<26s} {'snap/s':>8s} {'x loop':>7s} {'x 1 thread':>10s} {'peak RSS MiB':>13s}")
     for mode, (rate, rss) in results.items():
         rss_text = f"{rss:13.0f}" if rss is not None else f"{'':13s}"
@@ -169,7 +169,9 @@ def main() -> None:
                                   for f in os.listdir(os.path.join(tmp, "data", "files")))[: args.n],
                   "trajectory": [os.path.join(tmp, "data", "trajectory.extxyz")]}
         print(f"{args.n} snapshots of N = 4096 KA3D written in {time.perf_counter() - t0:.1f} s; "
-              f"{os.cpu_count()} cores; glassviz {glassviz.__version__}")
+              f"{os.cpu_count()} cores; glassviz {glassviz.__version__}; load average "
+              f"{os.getloadavg()[0]:.2f} (other work on the machine skews the absolute rates, "
+              "less the ratios)")
         for what in args.what.split(","):
             for layout in args.layouts.split(","):
                 print_modes(what, layout, run_modes(what, layout, layouts[layout], args.n, args.loop_n,

@@ -99,12 +99,12 @@ def run_batch(fn, refs, threads: int | None = None) -> list:
             for (k, _), result in zip(loaded, batched([s for _, s in loaded]), strict=True):
                 out[k] = result
             return out
-        except Exception:  # noqa: BLE001 - redo one by one so the bad snapshot is the one named
-            pass
+        except Exception as exc:  # noqa: BLE001 - redo one by one so the bad snapshot is the one named
+            log.debug("batched pass failed (%s); redoing the batch one snapshot at a time", exc)
     for k, snap in loaded:
         try:
             out[k] = fn(snap)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             if os.environ.get("GLASSVIZ_DEBUG") and not isinstance(exc, GlassvizError):
                 raise  # a bug: keep its traceback when debugging
             out[k] = Failure(refs[k], *_message(refs[k], exc))

@@ -68,6 +68,49 @@ def group_of(ref, row: dict, group_by: str) -> str:
     return ref.origin or ref.file
 
 
+def correlation_job(fields, xi: float = 0.0, normalize: bool = False, one_minus=(), species=None,
+                    method: str = "pearson", time: float | None = None, system: str | None = None, sigma=None,
+                    r_cut: float | None = None, cg_method: str = "split") -> CorrelationJob:
+    """The :class:`CorrelationJob` of :func:`correlate`'s parameters."""
+    return CorrelationJob(tuple(fields), xi=xi, r_cut=r_cut, normalize=normalize, one_minus=tuple(one_minus),
+                          time=time, system=system, sigma=sigma, cg_method=cg_method, method=method,
+                          species=species)
+
+
+def table_columns(job: CorrelationJob) -> list[str]:
+    return ["file", "frame", "group"] + [pair_name(a, b) for a, b in job.pairs]
+
+
+def correlation_rows(job: CorrelationJob, sources, group_by: str = "temperature", frames=None, **engine):
+    """(runner, rows): ``rows`` yields one table row (a dict with the columns of
+    :func:`table_columns` and ``timestep``) per snapshot of ``sources`` (or of a list of
+    :class:`~glassviz.analysis.sources.SnapshotRef`) as it finishes; ``runner.skipped`` lists
+    what ``keep_going`` skipped.  ``engine``: as :func:`run`."""
+    if group_by not in GROUP_BY:
+        raise GlassvizError(f"group-by must be one of {', '.join(GROUP_BY)}, got {group_by!r}")
+    columns = table_columns(job)
+    runner = run(job, sources, frames=frames, **engine)
+
+    def rows():
+        for ref, row in runner:
+            out = {"file": ref.file, "frame": ref.frame, "group": group_of(ref, row, group_by)}
+            out.update({c: row[c] for c in columns[3:]})
+            out["timestep"] = row["timestep"]
+            yield out
+
+    return runner, rows()
+
+
+def to_table(rows, job: CorrelationJob, skipped=()):
+    """The DataFrame of :func:`correlate` from rows of :func:`correlation_rows`."""
+    import pandas as pd
+
+    table = pd.DataFrame([{c: r[c] for c in table_columns(job)} for r in rows], columns=table_columns(job))
+    table.attrs["timestep"] = [r["timestep"] for r in rows]
+    table.attrs["skipped"] = list(skipped)
+    return table
+
+
 def correlate(sources, fields, frames=None, xi: float = 0.0, normalize: bool = False, one_minus=(),
               species=None, method: str = "pearson", group_by: str = "temperature", time: float | None = None,
               system: str | None = None, sigma=None, r_cut: float | None = None, cg_method: str = "split",
@@ -87,26 +130,16 @@ def correlate(sources, fields, frames=None, xi: float = 0.0, normalize: bool = F
     """
     import pandas as pd
 
-    if group_by not in GROUP_BY:
-        raise GlassvizError(f"group-by must be one of {', '.join(GROUP_BY)}, got {group_by!r}")
-    job = CorrelationJob(tuple(fields), xi=xi, r_cut=r_cut, normalize=normalize, one_minus=tuple(one_minus),
-                         time=time, system=system, sigma=sigma, cg_method=cg_method, method=method,
-                         species=species)
-    columns = ["file", "frame", "group"] + [pair_name(a, b) for a, b in job.pairs]
-    rows, timesteps = [], []
-    runner = run(job, sources, frames=frames, backend=backend, n_workers=n_workers, client=client,
-                 keep_going=keep_going, progress=progress)
-    for ref, row in runner:
-        out = {"file": ref.file, "frame": ref.frame, "group": group_of(ref, row, group_by)}
-        out.update({c: row[c] for c in columns[3:]})
-        rows.append(out)
-        timesteps.append(row["timestep"])
+    job = correlation_job(fields, xi=xi, normalize=normalize, one_minus=one_minus, species=species, method=method,
+                          time=time, system=system, sigma=sigma, r_cut=r_cut, cg_method=cg_method)
+    runner, rows = correlation_rows(job, sources, group_by, frames=frames, backend=backend, n_workers=n_workers, client=client,
+                                    keep_going=keep_going, progress=progress)
+    done = []
+    for row in rows:
+        done.append(row)
         if writer is not None:
-            writer.write(pd.DataFrame([out], columns=columns))
-    table = pd.DataFrame(rows, columns=columns)
-    table.attrs["timestep"] = timesteps
-    table.attrs["skipped"] = [f.message for f in runner.skipped]
-    return table
+            writer.write(pd.DataFrame([{c: row[c] for c in table_columns(job)}], columns=table_columns(job)))
+    return to_table(done, job, [f.message for f in runner.skipped])
 
 
 def summary(table):

@@ -98,58 +98,89 @@ def check_figure_path(path: str) -> str:
 def draw(table, path: str, one_minus=(), method: str = "pearson", title: str | None = None) -> str:
     """Draw the coefficients of a :func:`~glassviz.analysis.snapshot_correlations.correlate`
     table to ``path`` (.pdf, .svg, .png): violins, or against time for one trajectory."""
+    check_figure_path(path)
+    with _style() as plt:
+        _save(_compose(plt, table, one_minus, method, title, path), path)
+    return path
+
+
+def figure_bytes(table, fmt: str = "png", one_minus=(), method: str = "pearson", title: str | None = None,
+                 dpi: int = DPI) -> bytes:
+    """The figure of :func:`draw` as ``fmt`` (png, pdf, svg) bytes (the dashboard's Batch tab)."""
+    import io
+
+    with _style() as plt:
+        fig = _compose(plt, table, one_minus, method, title, f"figure.{fmt}")
+        buf = io.BytesIO()
+        try:
+            fig.savefig(buf, format=fmt, dpi=dpi)
+        finally:
+            plt.close(fig)
+    return buf.getvalue()
+
+
+def _style():
+    import contextlib
+
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    check_figure_path(path)
-    pairs = [c for c in table.columns if c.startswith("C(")]
-    if not pairs or len(table) == 0:
-        raise GlassvizError(f"{path}: no coefficients to draw")
-    symbol = "C" if method == "pearson" else "ρ_s"
-    labels = [pair_label(p, one_minus).replace("C(", f"{symbol}(", 1) for p in pairs]
-    one_trajectory = table["file"].nunique() == 1 and len(table) > 1
     style = {"font.size": FONT_PT, "axes.titlesize": FONT_PT, "axes.labelsize": FONT_PT,
              "xtick.labelsize": FONT_PT, "ytick.labelsize": FONT_PT - 1, "legend.fontsize": FONT_PT - 1,
              "font.family": "DejaVu Sans", "pdf.fonttype": 42, "svg.fonttype": "none"}
-    with plt.rc_context(style):
-        if one_trajectory:
-            fig, ax = plt.subplots(figsize=(3.4, 2.4))
-            steps = table.attrs.get("timestep") or [None] * len(table)
-            use_steps = all(s is not None for s in steps)
-            x = np.asarray(steps if use_steps else table["frame"], dtype=float)
-            for p, label, marker in zip(pairs, labels, "os^vD<>ph*"):
-                ax.plot(x, table[p], marker=marker, markersize=3, linewidth=0.8, label=label)
-            ax.set_xlabel("timestep" if use_steps else "frame")
-            ax.set_ylabel(f"{method.capitalize()} coefficient")
-            ax.legend(frameon=False)
-        else:
-            groups = list(dict.fromkeys(table["group"]))
-            n_g = len(groups)
-            greys = [str(g) for g in np.linspace(0.35, 0.85, n_g)] if n_g > 1 else ["0.6"]
-            fig, ax = plt.subplots(figsize=(max(2.4, 0.9 * len(pairs) * max(1, n_g) / 1.6 + 0.8), 2.6))
-            slot = 0.8 / n_g
-            for k, p in enumerate(pairs):
-                for g, (group, color) in enumerate(zip(groups, greys)):
-                    v = np.asarray(table.loc[table["group"] == group, p], dtype=float)
-                    v = v[np.isfinite(v)]
-                    if len(v):
-                        _violin(ax, k - 0.4 + slot * (g + 0.5), v, 0.45 * slot, color)
-            ax.set_xticks(range(len(pairs)), labels)
-            ax.set_xlim(-0.6, len(pairs) - 0.4)
-            ax.set_ylabel(f"{method.capitalize()} coefficient")
-            if n_g > 1:
-                from matplotlib.patches import Patch
 
-                ax.legend([Patch(facecolor=c, edgecolor="black", linewidth=0.5) for c in greys], groups,
-                          frameon=False, loc="best")
-        ax.axhline(0.0, color="0.5", linewidth=0.5, zorder=0)
-        if title is None:
-            n = len(table)
-            title = (os.path.basename(str(table["file"].iloc[0])) if one_trajectory
-                     else f"{n} snapshot{'s' if n != 1 else ''}; dashed lines: quartiles")
-        ax.set_title(title, loc="left")
-        fig.tight_layout()
-        _save(fig, path)
-    return path
+    @contextlib.contextmanager
+    def context():
+        with plt.rc_context(style):
+            yield plt
+
+    return context()
+
+
+def _compose(plt, table, one_minus, method: str, title: str | None, what: str):
+    pairs = [c for c in table.columns if c.startswith("C(")]
+    if not pairs or len(table) == 0:
+        raise GlassvizError(f"{what}: no coefficients to draw")
+    symbol = "C" if method == "pearson" else "ρ_s"
+    labels = [pair_label(p, one_minus).replace("C(", f"{symbol}(", 1) for p in pairs]
+    one_trajectory = table["file"].nunique() == 1 and len(table) > 1
+    if one_trajectory:
+        fig, ax = plt.subplots(figsize=(3.4, 2.4))
+        steps = table.attrs.get("timestep") or [None] * len(table)
+        use_steps = all(s is not None for s in steps)
+        x = np.asarray(steps if use_steps else table["frame"], dtype=float)
+        for p, label, marker in zip(pairs, labels, "os^vD<>ph*"):
+            ax.plot(x, table[p], marker=marker, markersize=3, linewidth=0.8, label=label)
+        ax.set_xlabel("timestep" if use_steps else "frame")
+        ax.set_ylabel(f"{method.capitalize()} coefficient")
+        ax.legend(frameon=False)
+    else:
+        groups = list(dict.fromkeys(table["group"]))
+        n_g = len(groups)
+        greys = [str(g) for g in np.linspace(0.35, 0.85, n_g)] if n_g > 1 else ["0.6"]
+        fig, ax = plt.subplots(figsize=(max(2.4, 0.9 * len(pairs) * max(1, n_g) / 1.6 + 0.8), 2.6))
+        slot = 0.8 / n_g
+        for k, p in enumerate(pairs):
+            for g, (group, color) in enumerate(zip(groups, greys)):
+                v = np.asarray(table.loc[table["group"] == group, p], dtype=float)
+                v = v[np.isfinite(v)]
+                if len(v):
+                    _violin(ax, k - 0.4 + slot * (g + 0.5), v, 0.45 * slot, color)
+        ax.set_xticks(range(len(pairs)), labels)
+        ax.set_xlim(-0.6, len(pairs) - 0.4)
+        ax.set_ylabel(f"{method.capitalize()} coefficient")
+        if n_g > 1:
+            from matplotlib.patches import Patch
+
+            ax.legend([Patch(facecolor=c, edgecolor="black", linewidth=0.5) for c in greys], groups,
+                      frameon=False, loc="best")
+    ax.axhline(0.0, color="0.5", linewidth=0.5, zorder=0)
+    if title is None:
+        n = len(table)
+        title = (os.path.basename(str(table["file"].iloc[0])) if one_trajectory
+                 else f"{n} snapshot{'s' if n != 1 else ''}; dashed lines: quartiles")
+    ax.set_title(title, loc="left")
+    fig.tight_layout()
+    return fig

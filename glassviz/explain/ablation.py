@@ -79,7 +79,7 @@ class ShellAblation:
         return np.array(out)
 
     def compute(self, particle: int, n_values=range(1, 8), modes=("keep", "stretch"), delta: float = 0.1,
-                progress=None) -> "ShellAblation":
+                progress=None) -> ShellAblation:
         """``particle``: row index of the marked particle."""
         if not 0 <= particle < self.snapshot.n:
             raise GlassvizError(f"particle index {particle} outside 0..{self.snapshot.n - 1}")

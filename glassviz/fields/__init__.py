@@ -10,11 +10,22 @@
 This package sits above ``models`` and ``explain`` and below ``analysis``, ``app`` and ``cli``.
 """
 
-from glassviz.fields.names import FieldName
-from glassviz.fields.registry import (FIELDS, MODEL_FIELD_MODULES, MODEL_FIELDS, FieldContext, FieldSpec,
-                                      available, compute_field, compute_fields, describe, postprocess, register,
-                                      register_model_field)
 from glassviz.fields import indicators  # noqa: F401  (registers the plain fields)
+from glassviz.fields.names import FieldName
+from glassviz.fields.registry import (
+                                      FIELDS,
+                                      MODEL_FIELD_MODULES,
+                                      MODEL_FIELDS,
+                                      FieldContext,
+                                      FieldSpec,
+                                      available,
+                                      compute_field,
+                                      compute_fields,
+                                      describe,
+                                      postprocess,
+                                      register,
+                                      register_model_field,
+)
 
 __all__ = ["FIELDS", "MODEL_FIELDS", "MODEL_FIELD_MODULES", "FieldContext", "FieldName", "FieldSpec", "available",
            "compute_field", "compute_fields", "describe", "postprocess", "register", "register_model_field"]

@@ -72,7 +72,6 @@ def _cage_msd(ctx):
 
 def _bond_breakage(ctx):
     from glassviz.dynamics import bond_breakage
-
     from glassviz.systems import get_system
 
     lj_sigma = None if ctx.system is None else np.asarray(get_system(ctx.system).lj_sigma)

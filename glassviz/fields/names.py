@@ -34,7 +34,7 @@ class FieldName:
     source: str | None = None
 
     @classmethod
-    def parse(cls, name: str) -> "FieldName":
+    def parse(cls, name: str) -> FieldName:
         name = str(name)
         if name.startswith(FILE_PREFIX):
             return cls(name[len(FILE_PREFIX):], None, "file")
@@ -42,7 +42,7 @@ class FieldName:
         return cls(kind, model if sep else None)
 
     @classmethod
-    def column(cls, name: str) -> "FieldName":
+    def column(cls, name: str) -> FieldName:
         """The explicit name of the file column ``name`` (``file:NAME``)."""
         return cls(str(name), None, "file")
 
@@ -55,7 +55,7 @@ class FieldName:
         """Given as ``file:NAME`` (an explicit file column)."""
         return self.source == "file"
 
-    def with_model(self, model: str) -> "FieldName":
+    def with_model(self, model: str) -> FieldName:
         """The same kind of field from another model."""
         return FieldName(self.kind, model)
 

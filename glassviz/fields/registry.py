@@ -15,8 +15,8 @@ coarse-graining (ξ; 0 = raw), then min-max normalisation, then 1 - X for the fi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 

@@ -24,8 +24,7 @@ def traj(tmp_path_factory):
 
 def test_one_model_load_and_one_forward_for_a_batch(traj, monkeypatch):
     import glassviz.fields.models as model_fields
-    import glassviz.models.inference as inference
-    import glassviz.models.store as store
+    from glassviz.models import inference, store
 
     calls = {"load": 0, "predict": []}
     real_load, real_predict = store.load_model, inference.predict
