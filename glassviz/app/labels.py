@@ -13,6 +13,11 @@ SYMBOLS = {
     "propensity2": ("p₂", "⟨|Δr|²⟩ (ensemble)"),
     "cage_propensity": ("p_cage", "cage-relative propensity"),
     "bond_breakage": ("C_B", "bond breakage"),
+    "cage_msd": ("Δ", "cage-relative squared displacement (ensemble)"),
+    "steinhardt_q4": ("q₄", "Steinhardt q4"),
+    "steinhardt_q6": ("q₆", "Steinhardt q6"),
+    "steinhardt_w6": ("ŵ₆", "Steinhardt w6"),
+    "hexatic_psi6": ("|ψ₆|", "hexatic order"),
 }
 MODEL_KINDS = {
     "propensity": ("p̂", "predicted propensity"),
@@ -24,13 +29,17 @@ MODEL_KINDS = {
 
 def field_title(name: str, time: float | None = None) -> str:
     """e.g. 'Θ  Tong–Tanaka order', 'p  propensity (ensemble), t = 16.5',
-    'Γ  Grad-CAM · cnn_ka2d_T0.8_vs_T0.05'."""
-    if "@" in name:
-        kind, model = name.split("@", 1)
-        sym, text = MODEL_KINDS.get(kind, (kind, kind))
-        return f"{sym}  {text} · {model}"
-    sym, text = SYMBOLS.get(name, (name, name))
-    if name in ("propensity", "propensity2", "cage_propensity", "bond_breakage") and time is not None:
+    'Γ  Grad-CAM · cnn_ka2d_T0.8_vs_T0.05', 'c_pe  column of the file'."""
+    from glassviz.fields.names import FieldName
+
+    parsed = FieldName.parse(name)
+    if parsed.is_model and parsed.kind in MODEL_KINDS:
+        sym, text = MODEL_KINDS[parsed.kind]
+        return f"{sym}  {text} · {parsed.model}"
+    if parsed.is_column or name not in SYMBOLS:
+        return f"{parsed.kind if parsed.is_column else name}  column of the file"
+    sym, text = SYMBOLS[name]
+    if name in ("propensity", "propensity2", "cage_propensity", "bond_breakage", "cage_msd") and time is not None:
         text += f", t = {time:g}"
     return f"{sym}  {text}"
 

@@ -22,6 +22,7 @@ CSS = """
 def build(files=None) -> pn.viewable.Viewable:
     """The dashboard for one session, on ``files`` (the bundled demo when none)."""
     from glassviz.app.ablation_view import AblationPanel
+    from glassviz.app.batch_view import BatchPanel
     from glassviz.app.compare import ComparePanel
     from glassviz.app.controls import display_controls, file_controls, header, message
     from glassviz.app.export_view import export_panel
@@ -35,14 +36,16 @@ def build(files=None) -> pn.viewable.Viewable:
     scene = Scene3D(session)
     compare = ComparePanel(session)
     ablation = AblationPanel(session, grid)
+    batch = BatchPanel(session)
     sidebar = pn.Column(pn.pane.HTML("<h2 style='margin:4px 0'>glassviz</h2>"), file_controls(session),
                         display_controls(session), width=330, css_classes=["gv-sidebar"])
     main = pn.Column(header(session), message(session), pn.Row(grid.layout, scene.panel),
-                     pn.Tabs(compare.panel, ablation.panel, export_panel(session), dynamic=False),
+                     pn.Tabs(compare.panel, ablation.panel, batch.__panel__(), export_panel(session),
+                             dynamic=False),
                      sizing_mode="stretch_width")
     root = pn.Row(sidebar, main, sizing_mode="stretch_width", css_classes=["gv-root"])
     root.session = session  # for tests and benchmarks (in-process)
-    root.views = dict(grid=grid, scene=scene, compare=compare, ablation=ablation)
+    root.views = dict(grid=grid, scene=scene, compare=compare, ablation=ablation, batch=batch)
     return root
 
 

@@ -147,6 +147,10 @@ class Session(param.Parameterized):
         self._objects[label] = source
         return label
 
+    def listed(self) -> list[tuple[str, object]]:
+        """(label, source) of every file in the file list: the path, or the in-memory object."""
+        return [(label, self._objects.get(label, label)) for label in self.param.path.objects]
+
     def _read(self, key: str, frame: int):
         """Frame ``frame`` of the file or in-memory source listed as ``key``."""
         import glassviz
@@ -266,9 +270,10 @@ class Session(param.Parameterized):
         return [c for c in self.cards() if c.get("kind") == "propensity" and _same_time(c.get("time"), time)]
 
     def available_fields(self) -> list[str]:
-        """Field names that apply to the snapshot at the current horizon: the plain fields,
-        then the fitting models' fields."""
+        """Field names that apply to the snapshot at the current horizon: the plain fields, the
+        file's own columns (:mod:`glassviz.fields.columns`), then the fitting models' fields."""
         from glassviz.fields import FIELDS
+        from glassviz.fields.columns import column_fields
 
         snap = self.snapshot
         names = [s.name for s in FIELDS.values() if snap.dim in s.dims and not s.needs_ensemble]
@@ -286,7 +291,7 @@ class Session(param.Parameterized):
             elif card.get("arch") == "attention":
                 models.append(f"attention@{card['name']}")
         models.sort(key=lambda n: (MODEL_FIELD_ORDER.index(n.split("@")[0]), n))
-        return names + models
+        return names + column_fields(snap) + models
 
     def default_fields(self) -> list[str]:
         avail = self.available_fields()
