@@ -156,7 +156,7 @@ class BatchPanel(pn.viewable.Viewer):
                        f"<td>{r['mean']:+.3f} ± {r['std']:.3f}</td><td>{r['count']}</td></tr>"
                        for (pair, group), r in stats.iterrows())
         species = "all particles" if opts["species"] is None else f"species {opts['species']}"
-        self.summary.object = (f"<div>{opts['method'].capitalize()} coefficient per snapshot over {species}; "
+        self.summary.object = (f"<div class='gv-batch-note'>{opts['method'].capitalize()} coefficient per snapshot over {species}; "
                                f"fields {state_label(opts['xi'], opts['normalize'], False)}</div>"
                                f"<table class='gv-batch-table'><tr><th>pair</th><th>group</th><th>mean ± std</th>"
                                f"<th>snapshots</th></tr>{rows}</table>")

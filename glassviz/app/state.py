@@ -36,6 +36,7 @@ LARGE_N = 100_000  # from here on the 2D views are rasterised (datashader)
 TIME_RTOL = 0.05
 MODEL_FIELD_ORDER = ("propensity", "edge_change", "gradcam", "attention")
 PLAIN_DEFAULTS = ("propensity", "voronoi_volume", "tong_tanaka")
+DEFAULT_COLUMNS = 2  # the file's own columns shown when it opens
 
 
 def demo_files() -> list[str]:
@@ -272,7 +273,7 @@ class Session(param.Parameterized):
     def available_fields(self) -> list[str]:
         """Field names that apply to the snapshot at the current horizon: the plain fields, the
         file's own columns (:mod:`glassviz.fields.columns`), then the fitting models' fields."""
-        from glassviz.fields import FIELDS
+        from glassviz.fields import FIELDS, FieldName
         from glassviz.fields.columns import column_fields
 
         snap = self.snapshot
@@ -290,23 +291,29 @@ class Session(param.Parameterized):
                 models.append(f"gradcam@{card['name']}")
             elif card.get("arch") == "attention":
                 models.append(f"attention@{card['name']}")
-        models.sort(key=lambda n: (MODEL_FIELD_ORDER.index(n.split("@")[0]), n))
+        models.sort(key=lambda n: (MODEL_FIELD_ORDER.index(FieldName.parse(n).kind), n))
         return names + column_fields(snap) + models
 
     def default_fields(self) -> list[str]:
+        from glassviz.fields import FieldName
+        from glassviz.fields.columns import column_fields
+
         avail = self.available_fields()
         plain = [n for n in PLAIN_DEFAULTS if n in avail]
-        model = [n for n in avail if "@" in n]
+        model = [FieldName.parse(n) for n in avail]
         # one model of each architecture at this horizon, the BOTAN edges, every classifier
         seen, chosen = set(), []
-        for n in model:
-            kind, name = n.split("@", 1)
-            arch = self._card(name).get("arch")
-            if (kind, arch) not in seen:
-                seen.add((kind, arch))
-                chosen.append(n)
+        for f in model:
+            if not (f.is_model and f.kind in MODEL_FIELD_ORDER):
+                continue
+            arch = self._card(f.model).get("arch")
+            if (f.kind, arch) not in seen:
+                seen.add((f.kind, arch))
+                chosen.append(str(f))
         first = plain[:1] if plain[:1] == ["propensity"] else []
-        return first + chosen + [n for n in plain if n not in first]
+        # the file's own columns are what its author wants to compare: the first two are shown
+        own = column_fields(self.snapshot)[:DEFAULT_COLUMNS]
+        return first + chosen + [n for n in plain if n not in first] + own
 
     def _card(self, name: str) -> dict:
         for card in self.cards():

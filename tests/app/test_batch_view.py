@@ -95,7 +95,9 @@ def test_a_cancelled_batch_keeps_what_it_finished(tmp_path):
     assert 1 <= n < 6 and "cancelled" in batch.status.object
 
 
-def test_file_columns_are_dashboard_fields(tmp_path):
+def write_columns_dump(path):
+    """The demo KA2D glass as a LAMMPS dump with two extra columns, ``c_pe`` and ``v_foo``;
+    returns their values."""
     import glassviz
 
     snap = glassviz.load(DEMO_GLASS)
@@ -108,11 +110,17 @@ def test_file_columns_are_dashboard_fields(tmp_path):
     pos = snap.file_positions
     lines += [f"{snap.ids[i]} {snap.type_labels[snap.species[i]]} {pos[i, 0]:.10f} {pos[i, 1]:.10f} "
               f"{pe[i]:.10f} {foo[i]:.1f}" for i in range(snap.n)]
-    path = tmp_path / "columns.dump"
     path.write_text("\n".join(lines) + "\n")
+    return pe, foo
+
+
+def test_file_columns_are_dashboard_fields(tmp_path):
+    path = tmp_path / "columns.dump"
+    pe, foo = write_columns_dump(path)
     app = _build([str(path)])
     s = app.session
     assert {"c_pe", "v_foo"} <= set(s.available_fields())
+    assert s.fields[-2:] == ["c_pe", "v_foo"]  # the file's own columns are shown when it opens
     s.fields = ["voronoi_volume", "c_pe", "v_foo"]
     np.testing.assert_allclose(s.raw("c_pe"), pe, atol=1e-9)
     np.testing.assert_array_equal(s.raw("v_foo"), foo)
