@@ -40,6 +40,7 @@ class FieldsJob:
     system: str | None = None
     sigma: object = None
     cg_method: str = "split"
+    orientations: int = 1
 
     def __post_init__(self):
         from glassviz.errors import GlassvizError
@@ -73,7 +74,8 @@ class FieldsJob:
             from glassviz.systems import parse_sigma
 
             sigma = parse_sigma(sigma, snapshot.n_species)
-        return FieldContext(snapshot, sigma=sigma, system=self.system, time=self.time)
+        return FieldContext(snapshot, sigma=sigma, system=self.system, time=self.time,
+                            orientations=self.orientations)
 
     def values(self, snapshot, context=None) -> dict:
         """name -> (N,) processed values of one snapshot."""
@@ -120,8 +122,8 @@ class FieldTableJob(FieldsJob):
 
 def analyze(sources, fields, frames=None, xi: float = 0.0, normalize: bool = False, one_minus=(),
             time: float | None = None, system: str | None = None, sigma=None, r_cut: float | None = None,
-            cg_method: str = "split", backend="serial", n_workers: int | None = None, client=None,
-            keep_going: bool = False, progress: bool = False, to: str | None = None):
+            cg_method: str = "split", orientations: int = 1, backend="serial", n_workers: int | None = None,
+            client=None, keep_going: bool = False, progress: bool = False, to: str | None = None):
     """Per-particle fields of every snapshot of ``sources`` as one long table.
 
     Parameters
@@ -134,6 +136,8 @@ def analyze(sources, fields, frames=None, xi: float = 0.0, normalize: bool = Fal
         (coarse-graining length ξ, 0 = raw; min-max to [0, 1]; 1 - X).
     time : time of stored isoconfigurational averages for ``propensity``.
     system, sigma : particle sizes for Tong-Tanaka (system name, or matrix / ``"AA=1,AB=0.94,BB=0.88"``).
+    orientations : propensity models average over this many cubic-group turns (48 = exact
+        cubic invariance in 3D, 8 in 2D; cost: that many forward passes).
     backend, n_workers, client : see :func:`glassviz.analysis.batch.map_snapshots`; any
         ``dask.distributed.Client`` works unchanged with ``backend="dask"``.  As with every
         process pool, a script using ``backend="processes"`` or a new LocalCluster must run its
@@ -154,7 +158,7 @@ def analyze(sources, fields, frames=None, xi: float = 0.0, normalize: bool = Fal
 
     job = FieldTableJob(tuple([fields] if isinstance(fields, str) else fields), xi=xi, r_cut=r_cut,
                         normalize=normalize, one_minus=tuple(one_minus), time=time, system=system, sigma=sigma,
-                        cg_method=cg_method)
+                        cg_method=cg_method, orientations=orientations)
     if to is not None:
         with TableWriter(to) as writer:
             job.extxyz = writer.extxyz

@@ -53,6 +53,12 @@ def add_batch_options(p, what: str = "snapshot") -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no report on stderr")
 
 
+def add_orientations_option(p) -> None:
+    p.add_argument("--orientations", type=int, default=1, metavar="K",
+                   help="average propensity models over K rotations/reflections of the cubic group "
+                        "(48 in 3D, 8 in 2D: exactly invariant; K forward passes; default 1)")
+
+
 def snapshot_refs(args):
     """The ordered snapshot references of ``args.data`` with ``--frames`` / ``--frame``."""
     from glassviz.analysis.sources import expand

@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 
-from glassviz.cli.common import add_quiet
+from glassviz.cli.common import add_orientations_option, add_quiet
 
 
 def add_parser(sub) -> None:
@@ -25,6 +25,7 @@ def add_parser(sub) -> None:
     ev.add_argument("--plot", metavar="FIG", default=None,
                     help="also draw predicted against true propensity of the type-A particles, with the Pearson in "
                          "the legend (.png, .pdf or .svg)")
+    add_orientations_option(ev)
     add_quiet(ev)
     ev.set_defaults(run=run_evaluate)
 
@@ -54,7 +55,7 @@ def run_evaluate(args) -> int:
             note = snap.meta.get("time_note", "the file does not say the time of its ensemble")
             raise InputError(path, f"{note}; give it with --time")
         truth = propensity(snap, time)
-        pred = predict(model, card, [snap])[0]
+        pred = predict(model, card, [snap], orientations=args.orientations)[0]
         row = {"file": path, "pearson": pearson_a(pred.nodes, truth, snap.species), "n_a": int((snap.species == 0).sum()),
                "time_source": time_source(snap)}
         if args.plot:
@@ -74,7 +75,7 @@ def run_evaluate(args) -> int:
                                 "pearson_mean": float(np.mean(r)),
                                 "spread": float(turned[:, a].std(axis=0).mean() / turned[0, a].std())}
         rows.append(row)
-    result = {"model": args.model, "time": time, "files": rows,
+    result = {"model": args.model, "time": time, "orientations": args.orientations, "files": rows,
               "mean": float(np.mean([r["pearson"] for r in rows])),
               "std": float(np.std([r["pearson"] for r in rows]))}
     if "edge_pearson" in rows[0]:
@@ -102,7 +103,8 @@ def run_evaluate(args) -> int:
             given = "  (time given with --time: the file does not store it)" if r["time_source"] == "user" else ""
             print(f"{r['pearson']:.4f}  {r['file']}{edge}{extra}{given}")
         edge = f"; edges (A-A, r < 1.35) {result['edge_mean']:.4f}" if "edge_mean" in result else ""
-        print(f"{result['mean']:.4f}  mean over {len(rows)} files (type A, t = {time}){edge}")
+        averaged = f", averaged over {args.orientations} orientations" if args.orientations > 1 else ""
+        print(f"{result['mean']:.4f}  mean over {len(rows)} files (type A, t = {time}{averaged}){edge}")
         if args.rotations:
             q = result["rotations"]
             print(f"orientations: Pearson {q['pearson_min']:.4f}..{q['pearson_max']:.4f} (mean {q['pearson_mean']:.4f}), "

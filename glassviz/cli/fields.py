@@ -12,7 +12,13 @@ import sys
 
 import numpy as np
 
-from glassviz.cli.common import add_batch_options, names_list, snapshot_refs, write_long_table
+from glassviz.cli.common import (
+    add_batch_options,
+    add_orientations_option,
+    names_list,
+    snapshot_refs,
+    write_long_table,
+)
 
 DEFAULT_FIELDS = ["voronoi_volume", "coordination", "tong_tanaka"]
 
@@ -47,6 +53,7 @@ def add_parser(sub) -> None:
     f.add_argument("-o", "--output", default=None,
                    help="output file (.csv, .parquet, .extxyz: multi-frame for several snapshots); "
                         "'-' or none = CSV on stdout.  Parquet is recommended at scale")
+    add_orientations_option(f)
     add_batch_options(f)
     f.set_defaults(run=run_fields)
 
@@ -87,7 +94,7 @@ def _one_snapshot(args, ref) -> int:
         print(describe(ref.file, snap, args.system), file=sys.stderr)
     values = compute_fields(snap, names, xi=args.xi, r_cut=args.r_cut, normalize=args.normalize,
                             one_minus=args.one_minus, sigma=sigma, system=args.system, time=args.time,
-                            cg_method=args.cg_method)
+                            cg_method=args.cg_method, orientations=args.orientations)
     if snap.meta.get("time_source") == "user":
         print(f"glassviz: {ref.file}: t = {args.time:g} is the time given with --time (the file does not "
               f"store the time of its ensemble)", file=sys.stderr)
@@ -118,7 +125,7 @@ def _many_snapshots(args, refs) -> int:
         names = names or default_fields(first, args.time)
     job = FieldTableJob(tuple(names), xi=args.xi, r_cut=args.r_cut, normalize=args.normalize,
                         one_minus=tuple(args.one_minus), time=args.time, system=args.system, sigma=args.sigma,
-                        cg_method=args.cg_method)
+                        cg_method=args.cg_method, orientations=args.orientations)
     if first is not None and not args.quiet:
         n_files = len({r.file for r in refs})
         print(describe(refs[0].file, first, args.system) + f" (first of {len(refs)} snapshots, "

@@ -8,7 +8,7 @@ snapshots in one forward pass (on the GPU when there is one).
 
 from __future__ import annotations
 
-from glassviz.cli.common import add_batch_options, snapshot_refs, write_long_table
+from glassviz.cli.common import add_batch_options, add_orientations_option, snapshot_refs, write_long_table
 
 
 def add_parser(sub) -> None:
@@ -22,6 +22,7 @@ def add_parser(sub) -> None:
     pr.add_argument("-o", "--output", default=None, help="table (.csv, .parquet, .extxyz); none = CSV on stdout")
     pr.add_argument("--edges", default=None, help="BOTAN, one snapshot: also write the edge predictions "
                                                   "(sender, receiver, value) as CSV here")
+    add_orientations_option(pr)
     add_batch_options(pr)
     pr.set_defaults(run=run_predict)
 
@@ -38,7 +39,7 @@ def run_predict(args) -> int:
         raise GlassvizError(f"--edges writes the edge predictions of one snapshot; DATA holds {len(refs)}")
     from glassviz.analysis.field_table import FieldTableJob
 
-    job = FieldTableJob((f"propensity@{args.model}",))
+    job = FieldTableJob((f"propensity@{args.model}",), orientations=args.orientations)
     write_long_table(job, refs, args)
     return 0
 
@@ -51,7 +52,7 @@ def _one_snapshot(args, ref) -> int:
 
     snap = ref.load()
     model, card = cached_model(args.model)
-    pred = predict(model, card, [snap])[0]
+    pred = predict(model, card, [snap], orientations=args.orientations)[0]
     write_table(snap, {f"propensity@{args.model}": pred.nodes}, args.output)
     if args.edges:
         if pred.edges is None:

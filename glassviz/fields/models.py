@@ -62,7 +62,7 @@ def prediction(ctx, name: str):
         from glassviz.models.inference import predict
 
         model, card = _propensity_model(name)
-        ctx.cache[key] = predict(model, card, [ctx.snapshot])[0]
+        ctx.cache[key] = predict(model, card, [ctx.snapshot], orientations=ctx.orientations)[0]
     return ctx.cache[key]
 
 
@@ -74,7 +74,10 @@ def run_many(contexts, name: str) -> None:
     are disjoint and the CNN's samples independent."""
     _, card = cached_model(name)
     if card.get("kind") == "propensity":
-        key, run = ("prediction", name), _predict_many
+        key = ("prediction", name)
+
+        def run(name, snapshots):
+            return _predict_many(name, snapshots, contexts[0].orientations)
     elif card.get("arch") == "cnn":
         key, run = ("gradcam", name), _gradcam_many
     else:
@@ -85,11 +88,11 @@ def run_many(contexts, name: str) -> None:
             ctx.cache[key] = result
 
 
-def _predict_many(name: str, snapshots) -> list:
+def _predict_many(name: str, snapshots, orientations: int = 1) -> list:
     from glassviz.models.inference import predict
 
     model, card = _propensity_model(name)
-    return predict(model, card, snapshots)
+    return predict(model, card, snapshots, orientations=orientations)
 
 
 def _gradcam_many(name: str, snapshots) -> list:

@@ -32,6 +32,7 @@ class FieldContext:
     sigma: np.ndarray | None = None
     system: str | None = None
     time: float | None = None
+    orientations: int = 1  # propensity models: average over this many cubic-group turns
     cache: dict = field(default_factory=dict)
 
     def voronoi(self):
@@ -148,9 +149,12 @@ def _compute_builtin(ctx: FieldContext, name: str, parsed: FieldName) -> np.ndar
 
 def compute_fields(snapshot, names, *, xi: float = 0.0, r_cut: float | None = None,
                    normalize: bool = False, one_minus=(), sigma=None, system: str | None = None,
-                   time: float | None = None, cg_method: str = "split", context: FieldContext | None = None
-                   ) -> dict[str, np.ndarray]:
+                   time: float | None = None, cg_method: str = "split", orientations: int = 1,
+                   context: FieldContext | None = None) -> dict[str, np.ndarray]:
     """Compute named per-particle fields with the same post-processing for all.
+
+    ``orientations``: propensity models average their prediction over this many elements of
+    the cubic group (:func:`glassviz.models.inference.predict`; 48 = the whole group in 3D).
 
     Returns
     -------
@@ -162,7 +166,7 @@ def compute_fields(snapshot, names, *, xi: float = 0.0, r_cut: float | None = No
     unknown_flips = set(one_minus) - set(names)
     if unknown_flips:
         raise GlassvizError(f"1 - X asked for field(s) not computed: {', '.join(sorted(unknown_flips))}")
-    ctx = context or FieldContext(snapshot, sigma=sigma, system=system, time=time)
+    ctx = context or FieldContext(snapshot, sigma=sigma, system=system, time=time, orientations=orientations)
     raw = {name: compute_field(ctx, name) for name in names}
     return postprocess(snapshot, raw, xi=xi, r_cut=r_cut, normalize=normalize, one_minus=one_minus,
                        cg_method=cg_method)

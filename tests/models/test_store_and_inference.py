@@ -170,3 +170,45 @@ def test_model_fields(stored, rng):
         compute_fields(s, ["edge_change@nt"])
     with pytest.raises(GlassvizError, match="no model named"):
         compute_fields(s, ["propensity@missing"])
+
+
+@pytest.mark.parametrize("name", ["nt", "bo"])
+def test_orientation_average_is_exactly_cubic_invariant(stored, rng, name):
+    model, card = load_model(name)
+    s = _ka3d(rng, n=300)
+    m = cubic_group(3)[29]  # a rotation-reflection other than the identity
+    turned = s.with_positions(s.positions @ m.T)
+    one, one_turned = (predict(model, card, [x])[0] for x in (s, turned))
+    full, full_turned = (predict(model, card, [x], orientations=48)[0] for x in (s, turned))
+    # random weights are far from invariant; the average over the whole group is invariant
+    assert np.abs(one.nodes - one_turned.nodes).max() > 0.1 * one.nodes.std()
+    assert np.abs(full.nodes - full_turned.nodes).max() < 1e-5
+    # the average equals the mean of the rotation check's rows
+    np.testing.assert_allclose(full.nodes, rotation_spread(model, card, s).mean(axis=0), atol=1e-5)
+    if name == "bo":  # edge predictions too (same graph, same edge order)
+        assert np.array_equal(full.graph.senders, full_turned.graph.senders)
+        assert np.abs(full.edges - full_turned.edges).max() < 1e-5
+    # batched snapshots give the same averages as one at a time
+    both = predict(model, card, [s, turned], orientations=48)
+    np.testing.assert_allclose(both[1].nodes, full_turned.nodes, atol=1e-6)
+    assert predict(model, card, [s], orientations=1)[0].nodes.tolist() == one.nodes.tolist()
+    with pytest.raises(GlassvizError, match="between 1 and 48"):
+        predict(model, card, [s], orientations=49)
+
+
+def test_orientations_option_in_the_cli(stored, rng, tmp_path):
+    from tests.analysis.trajectories import write_dump
+
+    s = _ka3d(rng, n=300)
+    path = write_dump(tmp_path / "one.dump", [s])
+    out = tmp_path / "p.csv"
+    rc, _, err = run_cli("predict", str(path), "--model", "nt", "--orientations", "48", "-o", str(out))
+    assert rc == 0, err
+    import pandas as pd
+
+    model, card = load_model("nt")
+    got = pd.read_csv(out)["propensity@nt"].to_numpy()
+    np.testing.assert_allclose(got, predict(model, card, [glassviz.load(str(path))], orientations=48)[0].nodes,
+                               atol=1e-6)
+    rc, _, err = run_cli("fields", str(path), "--fields", "propensity@nt", "--orientations", "0")
+    assert rc == 2 and "between 1 and 48" in err and "Traceback" not in err
