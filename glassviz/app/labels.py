@@ -25,10 +25,12 @@ MODEL_KINDS = {
 def field_title(name: str, time: float | None = None) -> str:
     """e.g. 'Θ  Tong–Tanaka order', 'p  propensity (ensemble), t = 16.5',
     'Γ  Grad-CAM · cnn_ka2d_T0.8_vs_T0.05'."""
-    if "@" in name:
-        kind, model = name.split("@", 1)
-        sym, text = MODEL_KINDS.get(kind, (kind, kind))
-        return f"{sym}  {text} · {model}"
+    from glassviz.fields.names import FieldName
+
+    field = FieldName.parse(name)
+    if field.is_model:
+        sym, text = MODEL_KINDS.get(field.kind, (field.kind, field.kind))
+        return f"{sym}  {text} · {field.model}"
     sym, text = SYMBOLS.get(name, (name, name))
     if name in ("propensity", "propensity2", "cage_propensity", "bond_breakage") and time is not None:
         text += f", t = {time:g}"

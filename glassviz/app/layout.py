@@ -31,10 +31,10 @@ def build(files=None) -> pn.viewable.Viewable:
     pn.extension("vtk", raw_css=[CSS], notifications=False)
     upload_dir = tempfile.mkdtemp(prefix="glassviz-session-")
     session = Session(files or demo_files(), upload_dir=upload_dir)
-    grid = FieldGrid(session)
-    scene = Scene3D(session)
-    compare = ComparePanel(session)
-    ablation = AblationPanel(session, grid)
+    grid = FieldGrid(session=session)
+    scene = Scene3D(session=session)
+    compare = ComparePanel(session=session)
+    ablation = AblationPanel(session=session, grid=grid)
     sidebar = pn.Column(pn.pane.HTML("<h2 style='margin:4px 0'>glassviz</h2>"), file_controls(session),
                         display_controls(session), width=330, css_classes=["gv-sidebar"])
     main = pn.Column(header(session), message(session), pn.Row(grid.layout, scene.panel),

@@ -110,14 +110,20 @@ def gradcam_field(ctx, name: str) -> np.ndarray:
     return GradCAM(model, card).compute(ctx.snapshot).values
 
 
-def attention_field(ctx, name: str) -> np.ndarray:
+def attention(ctx, name: str):
+    """The attention classifier's result for ``ctx.snapshot`` (per-edge coefficients, graph,
+    per-particle values; cached)."""
     from glassviz.explain.attention import Attention
 
     key = ("attention", name)
     if key not in ctx.cache:
         model, card = _classifier(name, "attention")
         ctx.cache[key] = Attention(model, card).compute(ctx.snapshot)
-    return ctx.cache[key].values
+    return ctx.cache[key]
+
+
+def attention_field(ctx, name: str) -> np.ndarray:
+    return attention(ctx, name).values
 
 
 register_model_field("gradcam", gradcam_field)
