@@ -90,6 +90,31 @@ def file_controls(session: Session):
     return pn.Column(choose, path, button, upload, frame_box, width=310)
 
 
+def size_controls(session: Session):
+    """System and particle sizes (σ per pair) of the size-dependent fields (Tong–Tanaka Θ,
+    compactness), as ``--system``/``--sigma`` give them on the command line."""
+    sizes = session.sizes
+    system = pn.widgets.Select.from_param(sizes.param.system, name="system", css_classes=["gv-system-choice"])
+    sigma = pn.widgets.TextInput.from_param(sizes.param.sigma, name="particle sizes σ (per pair)",
+                                            css_classes=["gv-sigma"])
+    note = pn.pane.HTML("", css_classes=["gv-sizes-note"], sizing_mode="stretch_width")
+
+    def update(*_):
+        if session.snapshot is None:
+            return
+        sigma.placeholder = sizes.placeholder()
+        if sizes.error:
+            note.object = f"<div class='gv-error'>{html.escape(sizes.error)}</div>"
+        else:
+            note.object = (f"<div class='gv-state'>recognised: {html.escape(sizes.recognised())}; "
+                           f"e.g. AA=1,AB=0.94,BB=0.88 (empty = the system's default)</div>")
+
+    update()
+    session.param.watch(update, ["snapshot_version"])
+    sizes.param.watch(update, ["error", "version"])
+    return pn.Column(pn.pane.HTML("<b>particle sizes</b>"), system, sigma, note, width=310)
+
+
 def display_controls(session: Session):
     c, d = session.choice.param, session.display.param
     w = {

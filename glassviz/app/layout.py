@@ -23,7 +23,13 @@ def build(files=None) -> pn.viewable.Viewable:
     """The dashboard for one session, on ``files`` (the bundled demo when none)."""
     from glassviz.app.ablation_view import AblationPanel
     from glassviz.app.compare import ComparePanel
-    from glassviz.app.controls import display_controls, file_controls, header, message
+    from glassviz.app.controls import (
+        display_controls,
+        file_controls,
+        header,
+        message,
+        size_controls,
+    )
     from glassviz.app.export_view import export_panel
     from glassviz.app.view3d import Scene3D
     from glassviz.app.views2d import FieldGrid
@@ -36,7 +42,7 @@ def build(files=None) -> pn.viewable.Viewable:
     compare = ComparePanel(session=session)
     ablation = AblationPanel(session=session, grid=grid)
     sidebar = pn.Column(pn.pane.HTML("<h2 style='margin:4px 0'>glassviz</h2>"), file_controls(session),
-                        display_controls(session), width=330, css_classes=["gv-sidebar"])
+                        display_controls(session), size_controls(session), width=330, css_classes=["gv-sidebar"])
     main = pn.Column(header(session), message(session), pn.Row(grid.layout, scene.panel),
                      pn.Tabs(compare.panel, ablation.panel, export_panel(session), dynamic=False),
                      sizing_mode="stretch_width")

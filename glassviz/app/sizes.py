@@ -42,10 +42,10 @@ class ParticleSizes(param.Parameterized):
 
     def reset(self, snapshot) -> None:
         """A new snapshot: back to the recognised system and its default sizes."""
-        self.snapshot = snapshot
-        with param.parameterized.discard_events(self):
-            self.system, self.sigma, self.error = AUTO, "", ""
+        self.snapshot = None  # the parse watcher waits for the new snapshot
+        self.system, self.sigma, self.error = AUTO, "", ""
         self._matrix = None
+        self.snapshot = snapshot
 
     @property
     def system_name(self) -> str | None:
