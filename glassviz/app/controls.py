@@ -94,14 +94,19 @@ def size_controls(session: Session):
     """System and particle sizes (σ per pair) of the size-dependent fields (Tong–Tanaka Θ,
     compactness), as ``--system``/``--sigma`` give them on the command line."""
     sizes = session.sizes
-    system = pn.widgets.Select.from_param(sizes.param.system, name="system", css_classes=["gv-system-choice"])
-    sigma = pn.widgets.TextInput.from_param(sizes.param.sigma, name="particle sizes σ (per pair)",
-                                            css_classes=["gv-sigma"])
+    system = pn.widgets.Select(name="system", options=list(sizes.param.system.objects), value=sizes.system,
+                               css_classes=["gv-system-choice"])
+    sigma = pn.widgets.TextInput(name="particle sizes σ (per pair)", value=sizes.sigma, css_classes=["gv-sigma"])
     note = pn.pane.HTML("", css_classes=["gv-sizes-note"], sizing_mode="stretch_width")
+    # the store changes on the page's next tick, under the document lock: new sizes redraw
+    # the views, which a widget event handled outside the lock may not do
+    system.param.watch(on_document(lambda: setattr(sizes, "system", system.value)), "value")
+    sigma.param.watch(on_document(lambda: setattr(sizes, "sigma", sigma.value)), "value")
 
     def update(*_):
         if session.snapshot is None:
             return
+        system.value, sigma.value = sizes.system, sizes.sigma
         sigma.placeholder = sizes.placeholder()
         if sizes.error:
             note.object = f"<div class='gv-error'>{html.escape(sizes.error)}</div>"
