@@ -40,15 +40,17 @@ class ComparePanel(pn.viewable.Viewer):
         self.sel_source = ColumnDataSource(dict(x=[], y=[]))
         self.scatter.scatter("x", "y", source=self.sel_source, size=4, alpha=0.9, color="#d62728")
         self.info = pn.pane.HTML("", css_classes=["gv-compare-info"])
-        widgets = pn.Param(session.compare, parameters=["corr_method", "corr_selection_only", "scatter_x", "scatter_y"],
-                           show_name=False, widgets={"corr_method": pn.widgets.RadioButtonGroup}, width=300)
+        widgets = pn.Param(session.compare, parameters=["corr_method", "species", "corr_selection_only", "scatter_x",
+                                                       "scatter_y"],
+                           show_name=False, widgets={"corr_method": pn.widgets.RadioButtonGroup,
+                                    "species": {"type": pn.widgets.RadioButtonGroup, "name": "species correlated"}}, width=300)
         self.panel = pn.Row(pn.Column(widgets, self.info), pn.pane.Bokeh(self.matrix), pn.pane.Bokeh(self.scatter),
                             name="Compare", css_classes=["gv-compare"])
         self.update()
         update = lambda *e: self.update()
         session.values.param.watch(update, ["version"])
-        session.compare.param.watch(update, ["corr_method", "corr_selection_only", "scatter_x", "scatter_y"])
-        session.choice.param.watch(update, ["species"])
+        session.compare.param.watch(update, ["corr_method", "species", "corr_selection_only", "scatter_x",
+                                             "scatter_y"])
         session.picks.param.watch(update, ["selection"])
 
     def __panel__(self):
@@ -74,7 +76,7 @@ class ComparePanel(pn.viewable.Viewer):
         mask = s.correlation_mask()
         n_used = int(mask.sum())
         if s.compare.scatter_x in shown and s.compare.scatter_y in shown:
-            rows = np.flatnonzero(s.species_shown())
+            rows = np.flatnonzero(s.compare.species_mask(s.snapshot))
             if len(rows) > SCATTER_MAX:
                 rows = np.sort(np.random.default_rng(0).choice(rows, SCATTER_MAX, replace=False))
             x, y = shown[s.compare.scatter_x], shown[s.compare.scatter_y]
@@ -83,7 +85,6 @@ class ComparePanel(pn.viewable.Viewer):
             self.sel_source.data = dict(x=x[sel], y=y[sel])
             self.scatter.xaxis.axis_label = s.title(s.compare.scatter_x)
             self.scatter.yaxis.axis_label = s.title(s.compare.scatter_y)
-        what = "selected " if s.compare.corr_selection_only and len(s.picks.selection) else ""
-        self.info.object = (f"<div>{s.compare.corr_method.capitalize()} C over {n_used} {what}particles"
-                            f"{'' if s.choice.species == 'all' else ' of species ' + s.choice.species}; values as shown "
-                            f"({s.state('')}).</div>")
+        self.info.object = (f"<div class='gv-compare-what'>{s.compare.describe(s.snapshot, n_used)}</div>"
+                            f"<div>values as shown ({s.state('')}).</div>")
+        self.matrix.title.text = s.compare.describe(s.snapshot, n_used)

@@ -69,7 +69,8 @@ FORWARDED = {
     "choice": {n: n for n in ("time", "fields", "xi", "normalize", "one_minus", "opacity_field", "species")},
     "display": {n: n for n in ("cmap", "clim", "slab_axis", "slab_position", "slab_thickness")},
     "picks": {"selection": "selection", "picked": "picked"},
-    "compare": {n: n for n in ("corr_method", "corr_selection_only", "scatter_x", "scatter_y")},
+    "compare": {n: n for n in ("corr_method", "corr_selection_only", "scatter_x", "scatter_y")} | {
+        "corr_species": "species"},
     "ablation": {"ablation_model": "model", "ablation_delta": "delta", "ablation_progress": "progress",
                  "ablation_status": "status", "ablation_result": "result", "shells": "shells"},
     "values": {"values_version": "version"},
@@ -97,6 +98,7 @@ class Session(param.Parameterized):
                          compare=Comparison(), ablation=AblationState(), **params)
         self.files.param.watch(lambda *_: self._show(), ["loaded"])
         self.choice.param.watch(lambda *_: self._on_time(), ["time"])
+        self.choice.param.watch(lambda e: self.compare.follow(e.new), ["fields"])
         for store in (self.files, self.sizes, self.ablation):
             store.param.watch(lambda e: self._report(e.new), ["error"])
         for k, f in enumerate(files):
@@ -143,6 +145,7 @@ class Session(param.Parameterized):
         keep = None if new_file else list(self.choice.fields)
         if new_file:
             self.sizes.reset(snap)
+            self.compare.reset(list(snap.type_labels))
         self.values.reset(snap)
         self.values.held = True
         try:
@@ -160,6 +163,7 @@ class Session(param.Parameterized):
         """Fields and models offered to the compare and ablation tabs at the current horizon."""
         catalogue = self.choice.catalogue
         self.compare.offer(list(self.choice.param.fields.objects), list(self.choice.fields))
+        self.compare.follow(list(self.choice.fields))
         self.ablation.offer(*catalogue.ablation_models(self.choice.time))
 
     def _on_time(self) -> None:
@@ -267,8 +271,9 @@ class Session(param.Parameterized):
 
     # -- compare ----------------------------------------------------------------------------
     def correlation_mask(self) -> np.ndarray:
-        """(N,) bool of the particles the correlations are over."""
-        return self.compare.mask(self.species_shown(), self.picks.selection)
+        """(N,) bool of the particles the correlations are over: the compare tab's species,
+        and the selection when asked for."""
+        return self.compare.mask(self.compare.species_mask(self.snapshot), self.picks.selection)
 
     def correlations(self):
         """Correlation matrix of the shown fields (DataFrame), or None."""
