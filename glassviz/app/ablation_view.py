@@ -53,7 +53,9 @@ class AblationPanel(pn.viewable.Viewer):
                                 min_border=4, title="hop shells of the picked particle")
         self.shell_fig.xaxis.visible = self.shell_fig.yaxis.visible = False
         self.shell_fig.grid.visible = False
-        self.shell_fig.circle("x", "y", radius="r", source=grid.source, line_color=None, nonselection_fill_alpha=0.9,
+        # its own source: the 2D grid's holds no particles in the rasterised (large N) mode
+        self.shell_source = ColumnDataSource({"x": [], "y": [], "r": [], "shell": []})
+        self.shell_fig.circle("x", "y", radius="r", source=self.shell_source, line_color=None,
                               fill_color={"field": "shell", "transform": self.shell_mapper})
         self.shell_fig.scatter("x", "y", source=grid.pick_source, size=16, fill_color=None, line_color="#ff0066",
                                line_width=3)
@@ -66,7 +68,10 @@ class AblationPanel(pn.viewable.Viewer):
         session.picks.param.watch(lambda *e: self.update_picked(), ["picked"])
         session.values.param.watch(lambda *e: self.update_picked(), ["version"])
         session.ablation.param.watch(lambda *e: self.update_result(), ["result", "progress", "status"])
+        self.update_shells()
         session.ablation.param.watch(lambda *e: self.update_shells(), ["shells"])
+        session.param.watch(lambda *e: self.update_shells(), ["snapshot_version"])
+        session.display.param.watch(lambda *e: self.update_shells(), ["slab_axis", "slab_position", "slab_thickness"])
 
     def __panel__(self):
         return self.panel
@@ -95,12 +100,22 @@ class AblationPanel(pn.viewable.Viewer):
                               f"(species {info['species']})</div><table>{rows}</table>")
 
     def update_shells(self):
+        """The slab's particles coloured by hop shell (NaN before a run); with N >= LARGE_N only
+        those the shells reach, so the figure stays small."""
+        from glassviz.app.plane import particle_radii
+
         s = self.session
-        data = dict(self.grid.source.data)
-        if "row" in data:
-            rows = np.asarray(data["row"])
-            data["shell"] = (s.ablation.shells[rows].astype(float) if s.ablation.shells is not None else np.full(len(rows), np.nan))
-            self.grid.source.data = data
+        if s.snapshot is None:
+            return
+        plane = s.plane()
+        rows = plane.rows
+        shells = s.ablation.shells
+        shell = shells[rows].astype(float) if shells is not None else np.full(len(rows), np.nan)
+        keep = np.ones(len(rows), dtype=bool)
+        if s.large:
+            keep = shell >= 0  # NaN (no run yet) and -1 (unreachable) are left out
+        self.shell_source.data = {"x": plane.xy[keep, 0], "y": plane.xy[keep, 1],
+                                  "r": particle_radii(s.snapshot)[rows[keep]], "shell": shell[keep]}
 
     def update_result(self):
         s = self.session

@@ -83,7 +83,8 @@ def file_controls(session: Session):
         if session.files.param.frame.bounds[1] > 0:
             frame_box.objects = [pn.widgets.IntSlider.from_param(session.files.param.frame, name="frame")]
         else:
-            frame_box.objects = []
+            # a layout is never left empty (Bokeh warns EMPTY_LAYOUT)
+            frame_box.objects = [pn.pane.HTML("<div class='gv-state'>one configuration (no frames)</div>")]
 
     frames()
     session.param.watch(frames, ["snapshot_version"])

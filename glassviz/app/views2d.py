@@ -279,7 +279,6 @@ class FieldGrid(pn.viewable.Viewer):
         shown = s.shown()
         for n in s.choice.fields:
             data[self.column(n)] = shown[n][rows] if n in shown else np.full(len(rows), np.nan)
-        data["shell"] = s.ablation.shells[rows].astype(float) if s.ablation.shells is not None else np.full(len(rows), np.nan)
         self.source.data = data
         self.show_selection()
 
