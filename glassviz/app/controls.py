@@ -84,7 +84,7 @@ def file_controls(session: Session):
             frame_box.objects = [pn.widgets.IntSlider.from_param(session.files.param.frame, name="frame")]
         else:
             # a layout is never left empty (Bokeh warns EMPTY_LAYOUT)
-            frame_box.objects = [pn.pane.HTML("<div class='gv-state'>one configuration (no frames)</div>")]
+            frame_box.objects = [pn.pane.HTML("<div class='gv-note'>one configuration (no frames)</div>")]
 
     frames()
     session.param.watch(frames, ["snapshot_version"])
@@ -112,7 +112,7 @@ def size_controls(session: Session):
         if sizes.error:
             note.object = f"<div class='gv-error'>{html.escape(sizes.error)}</div>"
         else:
-            note.object = (f"<div class='gv-state'>recognised: {html.escape(sizes.recognised())}; "
+            note.object = (f"<div class='gv-note'>recognised: {html.escape(sizes.recognised())}; "
                            f"e.g. AA=1,AB=0.94,BB=0.88 (empty = the system's default)</div>")
 
     update()

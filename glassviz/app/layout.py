@@ -13,7 +13,7 @@ from glassviz.app.state import Session, demo_files
 
 CSS = """
 .gv-title { font-size: 13px; }
-.gv-state { font-size: 11px; color: #555; }
+.gv-state, .gv-note { font-size: 11px; color: #555; }
 .gv-header { font-size: 14px; }
 .gv-message { color: #b00020; font-size: 12px; }
 """

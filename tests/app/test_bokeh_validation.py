@@ -26,7 +26,7 @@ def _issues(app):
 
 @pytest.mark.parametrize("large", [True, False], ids=["rasterised", "discs"])
 def test_views_of_a_tiled_snapshot_pass_bokeh_validation(monkeypatch, caplog, large):
-    import glassviz.app.state as state
+    from glassviz.app import state
     from glassviz.app.layout import build
 
     snap = tile(glassviz.load(DEMO_GLASS), (2, 2))  # N = 8000
