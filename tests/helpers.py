@@ -28,3 +28,15 @@ pair_coeff 2 2 0.5 0.88 2.2
 neighbor 0.3 bin
 neigh_modify every 1 delay 0 check yes
 """
+
+
+def unknown_ternary_2d(n_side: int = 20, seed: int = 0, source: str = "ternary_2d_unknown"):
+    """A 2D 3-species configuration of no known system (fractions 50:30:20, density 1.0): a
+    square lattice of spacing 1 with small random displacements."""
+    rng = np.random.default_rng(seed)
+    grid = np.stack(np.meshgrid(np.arange(n_side), np.arange(n_side), indexing="ij"), -1).reshape(-1, 2)
+    positions = grid + 0.5 + rng.normal(0.0, 0.08, grid.shape)
+    n = len(grid)
+    species = np.repeat([0, 1, 2], [n // 2, 3 * n // 10, n - n // 2 - 3 * n // 10])
+    rng.shuffle(species)
+    return make_snapshot(positions, np.eye(2) * n_side, species=species, labels=(1, 2, 3), source=source)

@@ -7,18 +7,25 @@ from __future__ import annotations
 
 import numpy as np
 import panel as pn
+import param
 from bokeh.models import ColumnDataSource, LinearColorMapper, Span
 from bokeh.plotting import figure
 
 from glassviz.app.state import Session
-from glassviz.app.views2d import VIEW_PX, palette
+from glassviz.app.views2d import VIEW_PX, FieldGrid, palette
 
 POLL_MS = 250
 
 
-class AblationPanel:
-    def __init__(self, session: Session, grid):
-        self.session, self.grid = session, grid
+class AblationPanel(pn.viewable.Viewer):
+    """The Shell ablation tab: picked particle, model and δ, run button, curves and shells."""
+
+    session = param.ClassSelector(class_=Session, doc="the session whose picked particle is ablated")
+    grid = param.ClassSelector(class_=FieldGrid, doc="the 2D views (their particle source draws the shells)")
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        session, grid = self.session, self.grid
         self.run = pn.widgets.Button(name="Run shell ablation", button_type="primary", css_classes=["gv-ablate"])
         from glassviz.app.controls import on_document
 
@@ -27,7 +34,9 @@ class AblationPanel:
                                                css_classes=["gv-ablation-progress"])
         self.status = pn.pane.HTML("", css_classes=["gv-ablation-status"])
         self.picked = pn.pane.HTML("", css_classes=["gv-picked"])
-        params = pn.Param(session, parameters=["ablation_model", "ablation_delta"], show_name=False, width=300)
+        params = pn.Param(session.ablation, parameters=["model", "delta"], show_name=False, width=300,
+                          widgets={"model": {"type": pn.widgets.Select, "name": "ablation model"},
+                                   "delta": {"type": pn.widgets.FloatSlider, "name": "ablation delta"}})
         self.curve = ColumnDataSource(dict(n=[], keep=[], stretch=[]))
         self.plot = figure(width=420, height=320, x_axis_label="shell n", y_axis_label="prediction for the particle",
                            tools="save", toolbar_location="above", min_border=4, x_range=(0.5, 7.5))
@@ -44,7 +53,9 @@ class AblationPanel:
                                 min_border=4, title="hop shells of the picked particle")
         self.shell_fig.xaxis.visible = self.shell_fig.yaxis.visible = False
         self.shell_fig.grid.visible = False
-        self.shell_fig.circle("x", "y", radius="r", source=grid.source, line_color=None, nonselection_fill_alpha=0.9,
+        # its own source: the 2D grid's holds no particles in the rasterised (large N) mode
+        self.shell_source = ColumnDataSource({"x": [], "y": [], "r": [], "shell": []})
+        self.shell_fig.circle("x", "y", radius="r", source=self.shell_source, line_color=None,
                               fill_color={"field": "shell", "transform": self.shell_mapper})
         self.shell_fig.scatter("x", "y", source=grid.pick_source, size=16, fill_color=None, line_color="#ff0066",
                                line_width=3)
@@ -54,10 +65,16 @@ class AblationPanel:
         self._callback = None
         self.update_picked()
         self.update_result()
-        session.param.watch(lambda *e: self.update_picked(), ["picked", "values_version"])
-        session.param.watch(lambda *e: self.update_result(),
-                            ["ablation_result", "ablation_progress", "ablation_status"])
-        session.param.watch(lambda *e: self.update_shells(), ["shells"])
+        session.picks.param.watch(lambda *e: self.update_picked(), ["picked"])
+        session.values.param.watch(lambda *e: self.update_picked(), ["version"])
+        session.ablation.param.watch(lambda *e: self.update_result(), ["result", "progress", "status"])
+        self.update_shells()
+        session.ablation.param.watch(lambda *e: self.update_shells(), ["shells"])
+        session.param.watch(lambda *e: self.update_shells(), ["snapshot_version"])
+        session.display.param.watch(lambda *e: self.update_shells(), ["slab_axis", "slab_position", "slab_thickness"])
+
+    def __panel__(self):
+        return self.panel
 
     def start(self):
         if self.session.start_ablation() and self._callback is None:
@@ -73,28 +90,38 @@ class AblationPanel:
 
     def update_picked(self):
         s = self.session
-        if s.picked is None or s.snapshot is None:
+        if s.picks.picked is None or s.snapshot is None:
             self.picked.object = "<div>Click a particle in any 2D view to pick it.</div>"
             return
-        info = s.particle_info(s.picked)
-        rows = "".join(f"<tr><td>{s.title(k) if k in s.fields else k}</td><td>{v:.4g}</td></tr>"
+        info = s.particle_info(s.picks.picked)
+        rows = "".join(f"<tr><td>{s.title(k) if k in s.choice.fields else k}</td><td>{v:.4g}</td></tr>"
                        for k, v in info.items() if k not in ("row", "id", "species", "x", "y", "z"))
         self.picked.object = (f"<div class='gv-picked-id'>picked particle id {info['id']} "
                               f"(species {info['species']})</div><table>{rows}</table>")
 
     def update_shells(self):
+        """The slab's particles coloured by hop shell (NaN before a run); with N >= LARGE_N only
+        those the shells reach, so the figure stays small."""
+        from glassviz.app.plane import particle_radii
+
         s = self.session
-        data = dict(self.grid.source.data)
-        if "row" in data:
-            rows = np.asarray(data["row"])
-            data["shell"] = (s.shells[rows].astype(float) if s.shells is not None else np.full(len(rows), np.nan))
-            self.grid.source.data = data
+        if s.snapshot is None:
+            return
+        plane = s.plane()
+        rows = plane.rows
+        shells = s.ablation.shells
+        shell = shells[rows].astype(float) if shells is not None else np.full(len(rows), np.nan)
+        keep = np.ones(len(rows), dtype=bool)
+        if s.large:
+            keep = shell >= 0  # NaN (no run yet) and -1 (unreachable) are left out
+        self.shell_source.data = {"x": plane.xy[keep, 0], "y": plane.xy[keep, 1],
+                                  "r": particle_radii(s.snapshot)[rows[keep]], "shell": shell[keep]}
 
     def update_result(self):
         s = self.session
-        self.progress.value = int(round(100 * s.ablation_progress))
-        self.status.object = f"<div class='gv-status'>{s.ablation_status}</div>" if s.ablation_status else ""
-        r = s.ablation_result
+        self.progress.value = int(round(100 * s.ablation.progress))
+        self.status.object = f"<div class='gv-status'>{s.ablation.status}</div>" if s.ablation.status else ""
+        r = s.ablation.result
         if not r:
             self.curve.data = dict(n=[], keep=[], stretch=[])
             self.full.visible = False

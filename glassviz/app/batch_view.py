@@ -16,19 +16,23 @@ from __future__ import annotations
 import io
 
 import panel as pn
+import param
 
 from glassviz.app.labels import state_label
+from glassviz.app.state import Session
 
 POLL_MS = 300
 OVER = ("open files", "frames of the shown file")
 
 
 class BatchPanel(pn.viewable.Viewer):
-    """The Batch tab of one session (``session``: its :class:`~glassviz.app.state.Session`)."""
+    """The Batch tab of one session."""
 
-    def __init__(self, session, **params):
+    session = param.ClassSelector(class_=Session, doc="the session whose files are analysed")
+
+    def __init__(self, **params):
         super().__init__(**params)
-        self.session = session
+        session = self.session
         self.over = pn.widgets.RadioButtonGroup(name="over", options=list(OVER), value=OVER[0])
         self.frames = pn.widgets.TextInput(name="frames", placeholder="all, or START:STOP:STEP", width=300)
         self.fields = pn.widgets.MultiChoice(name="fields (two or more)", options=[], width=300,
@@ -60,7 +64,8 @@ class BatchPanel(pn.viewable.Viewer):
             pn.Column(self.figure, self.summary, pn.Row(self.table_download, self.figure_download)),
             name="Batch", css_classes=["gv-batch"])
         self.refresh_fields()
-        session.param.watch(lambda *e: self.refresh_fields(), ["path", "fields", "time"])
+        session.files.param.watch(lambda *e: self.refresh_fields(), ["path"])
+        session.choice.param.watch(lambda *e: self.refresh_fields(), ["fields", "time"])
 
     def __panel__(self):
         return self._layout
@@ -80,15 +85,18 @@ class BatchPanel(pn.viewable.Viewer):
         """(sources, frames) the job runs over."""
         s = self.session
         frames = self.frames.value.strip() or None
+        listed = s.files.listed()
         if self.over.value == OVER[1]:
-            return [dict(s.listed())[s.path]], frames
-        return [source for _, source in s.listed()], frames
+            return [dict(listed)[s.files.path]], frames
+        return [source for _, source in listed], frames
 
     def options(self) -> dict:
-        """Field processing and correlation settings: the sidebar's, and this tab's method."""
-        s = self.session
-        return {"xi": s.xi, "normalize": s.normalize, "one_minus": [f for f in s.one_minus if f in self.fields.value],
-                "species": None if s.species == "all" else s.species, "method": self.method.value, "time": s.time}
+        """Field processing, particle sizes and correlation settings: the sidebar's, and this
+        tab's method."""
+        c, sizes = self.session.choice, self.session.sizes
+        return {"xi": c.xi, "normalize": c.normalize, "one_minus": [f for f in c.one_minus if f in self.fields.value],
+                "species": None if c.species == "all" else c.species, "method": self.method.value, "time": c.time,
+                "system": sizes.system_name, "sigma": sizes.matrix}
 
     # -- the job -----------------------------------------------------------------------
     def start(self) -> None:

@@ -6,18 +6,25 @@ from __future__ import annotations
 
 import numpy as np
 import panel as pn
+import param
 from bokeh.models import ColumnDataSource, LinearColorMapper
 from bokeh.plotting import figure
 
 from glassviz.app.state import Session
 from glassviz.app.views2d import palette
+from glassviz.fields.names import FieldName
 
 SCATTER_MAX = 20_000  # particles drawn in the scatter; more are subsampled at random (fixed seed)
 
 
-class ComparePanel:
-    def __init__(self, session: Session):
-        self.session = session
+class ComparePanel(pn.viewable.Viewer):
+    """The Compare tab: settings, correlation matrix and scatter plot."""
+
+    session = param.ClassSelector(class_=Session, doc="the session compared")
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        session = self.session
         self.matrix_source = ColumnDataSource(dict(a=[], b=[], c=[], text=[]))
         self.matrix = figure(width=420, height=380, tools="hover", toolbar_location=None, x_range=[""],
                              y_range=[""], tooltips=[("pair", "@a · @b"), ("C", "@c{0.000}")], min_border=4)
@@ -33,14 +40,21 @@ class ComparePanel:
         self.sel_source = ColumnDataSource(dict(x=[], y=[]))
         self.scatter.scatter("x", "y", source=self.sel_source, size=4, alpha=0.9, color="#d62728")
         self.info = pn.pane.HTML("", css_classes=["gv-compare-info"])
-        widgets = pn.Param(session, parameters=["corr_method", "corr_selection_only", "scatter_x", "scatter_y"],
-                           show_name=False, widgets={"corr_method": pn.widgets.RadioButtonGroup}, width=300)
+        widgets = pn.Param(session.compare, parameters=["corr_method", "species", "corr_selection_only", "scatter_x",
+                                                       "scatter_y"],
+                           show_name=False, widgets={"corr_method": pn.widgets.RadioButtonGroup,
+                                    "species": {"type": pn.widgets.RadioButtonGroup, "name": "species correlated"}}, width=300)
         self.panel = pn.Row(pn.Column(widgets, self.info), pn.pane.Bokeh(self.matrix), pn.pane.Bokeh(self.scatter),
                             name="Compare", css_classes=["gv-compare"])
         self.update()
-        session.param.watch(lambda *e: self.update(),
-                            ["values_version", "corr_method", "corr_selection_only", "species", "selection",
-                             "scatter_x", "scatter_y"])
+        update = lambda *e: self.update()
+        session.values.param.watch(update, ["version"])
+        session.compare.param.watch(update, ["corr_method", "species", "corr_selection_only", "scatter_x",
+                                             "scatter_y"])
+        session.picks.param.watch(update, ["selection"])
+
+    def __panel__(self):
+        return self.panel
 
     def update(self):
         s = self.session
@@ -48,7 +62,7 @@ class ComparePanel:
             return
         table = s.correlations()
         if table is not None:
-            labels = [s.title(n).split("  ")[0] + " " + n.split("@")[-1][:18] for n in table.index]
+            labels = [s.title(n).split("  ")[0] + " " + (FieldName.parse(n).model or n)[:18] for n in table.index]
             a, b, c = [], [], []
             for i, li in enumerate(labels):
                 for j, lj in enumerate(labels):
@@ -59,23 +73,18 @@ class ComparePanel:
             self.matrix.y_range.factors = labels[::-1]
             self.matrix_source.data = dict(a=a, b=b, c=c, text=[f"{v:+.2f}" for v in c])
         shown = s.shown()
-        mask = s.species_shown()
-        if s.corr_selection_only and len(s.selection):
-            only = np.zeros_like(mask)
-            only[s.selection] = True
-            mask &= only
+        mask = s.correlation_mask()
         n_used = int(mask.sum())
-        if s.scatter_x in shown and s.scatter_y in shown:
-            rows = np.flatnonzero(s.species_shown())
+        if s.compare.scatter_x in shown and s.compare.scatter_y in shown:
+            rows = np.flatnonzero(s.compare.species_mask(s.snapshot))
             if len(rows) > SCATTER_MAX:
                 rows = np.sort(np.random.default_rng(0).choice(rows, SCATTER_MAX, replace=False))
-            x, y = shown[s.scatter_x], shown[s.scatter_y]
+            x, y = shown[s.compare.scatter_x], shown[s.compare.scatter_y]
             self.scatter_source.data = dict(x=x[rows], y=y[rows], sel=np.zeros(len(rows)))
-            sel = s.selection[mask[s.selection]] if len(s.selection) else s.selection
+            sel = s.picks.selection[mask[s.picks.selection]] if len(s.picks.selection) else s.picks.selection
             self.sel_source.data = dict(x=x[sel], y=y[sel])
-            self.scatter.xaxis.axis_label = s.title(s.scatter_x)
-            self.scatter.yaxis.axis_label = s.title(s.scatter_y)
-        what = "selected " if s.corr_selection_only and len(s.selection) else ""
-        self.info.object = (f"<div>{s.corr_method.capitalize()} C over {n_used} {what}particles"
-                            f"{'' if s.species == 'all' else ' of species ' + s.species}; values as shown "
-                            f"({s.state('')}).</div>")
+            self.scatter.xaxis.axis_label = s.title(s.compare.scatter_x)
+            self.scatter.yaxis.axis_label = s.title(s.compare.scatter_y)
+        self.info.object = (f"<div class='gv-compare-what'>{s.compare.describe(s.snapshot, n_used)}</div>"
+                            f"<div>values as shown ({s.state('')}).</div>")
+        self.matrix.title.text = s.compare.describe(s.snapshot, n_used)

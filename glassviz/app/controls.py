@@ -38,7 +38,8 @@ def header(session: Session) -> pn.pane.HTML:
                        f" · box {h['box']} · T = <b>{t}</b>{frames}</div>")
 
     update()
-    session.param.watch(update, ["snapshot_version", "frame"])
+    session.param.watch(update, ["snapshot_version"])
+    session.files.param.watch(update, ["frame"])
     return pane
 
 
@@ -53,7 +54,7 @@ def message(session: Session) -> pn.pane.HTML:
 
 
 def file_controls(session: Session):
-    choose = pn.widgets.Select.from_param(session.param.path, name="open files")
+    choose = pn.widgets.Select.from_param(session.files.param.path, name="open files")
     path = pn.widgets.TextInput(name="open a file by path", placeholder="/path/to/dump.lammpstrj",
                                 css_classes=["gv-path"])
     button = pn.widgets.Button(name="Open", css_classes=["gv-open"])
@@ -78,35 +79,67 @@ def file_controls(session: Session):
     frame_box = pn.Column()
 
     def frames(*_):
-        choose.options = list(session.param.path.objects)
-        if session.param.frame.bounds[1] > 0:
-            frame_box.objects = [pn.widgets.IntSlider.from_param(session.param.frame, name="frame")]
+        choose.options = list(session.files.param.path.objects)
+        if session.files.param.frame.bounds[1] > 0:
+            frame_box.objects = [pn.widgets.IntSlider.from_param(session.files.param.frame, name="frame")]
         else:
-            frame_box.objects = []
+            # a layout is never left empty (Bokeh warns EMPTY_LAYOUT)
+            frame_box.objects = [pn.pane.HTML("<div class='gv-note'>one configuration (no frames)</div>")]
 
     frames()
     session.param.watch(frames, ["snapshot_version"])
     return pn.Column(choose, path, button, upload, frame_box, width=310)
 
 
+def size_controls(session: Session):
+    """System and particle sizes (σ per pair) of the size-dependent fields (Tong–Tanaka Θ,
+    compactness), as ``--system``/``--sigma`` give them on the command line."""
+    sizes = session.sizes
+    system = pn.widgets.Select(name="system", options=list(sizes.param.system.objects), value=sizes.system,
+                               css_classes=["gv-system-choice"])
+    sigma = pn.widgets.TextInput(name="particle sizes σ (per pair)", value=sizes.sigma, css_classes=["gv-sigma"])
+    note = pn.pane.HTML("", css_classes=["gv-sizes-note"], sizing_mode="stretch_width")
+    # the store changes on the page's next tick, under the document lock: new sizes redraw
+    # the views, which a widget event handled outside the lock may not do
+    system.param.watch(on_document(lambda: setattr(sizes, "system", system.value)), "value")
+    sigma.param.watch(on_document(lambda: setattr(sizes, "sigma", sigma.value)), "value")
+
+    def update(*_):
+        if session.snapshot is None:
+            return
+        system.value, sigma.value = sizes.system, sizes.sigma
+        sigma.placeholder = sizes.placeholder()
+        if sizes.error:
+            note.object = f"<div class='gv-error'>{html.escape(sizes.error)}</div>"
+        else:
+            note.object = (f"<div class='gv-note'>recognised: {html.escape(sizes.recognised())}; "
+                           f"e.g. AA=1,AB=0.94,BB=0.88 (empty = the system's default)</div>")
+
+    update()
+    session.param.watch(update, ["snapshot_version"])
+    sizes.param.watch(update, ["error", "version"])
+    return pn.Column(pn.pane.HTML("<b>particle sizes</b>"), system, sigma, note, width=310)
+
+
 def display_controls(session: Session):
+    c, d = session.choice.param, session.display.param
     w = {
-        "fields": pn.widgets.MultiChoice.from_param(session.param.fields, name="views (fields)"),
-        "time": pn.widgets.Select.from_param(session.param.time, name="time horizon t"),
-        "xi": pn.widgets.FloatSlider.from_param(session.param.xi, name="coarse-graining ξ (0 = raw)",
+        "fields": pn.widgets.MultiChoice.from_param(c.fields, name="views (fields)"),
+        "time": pn.widgets.Select.from_param(c.time, name="time horizon t"),
+        "xi": pn.widgets.FloatSlider.from_param(c.xi, name="coarse-graining ξ (0 = raw)",
                                                 css_classes=["gv-xi"]),
-        "normalize": pn.widgets.Checkbox.from_param(session.param.normalize, name="normalise to [0, 1]"),
-        "one_minus": pn.widgets.MultiChoice.from_param(session.param.one_minus, name="show as 1 − X"),
-        "opacity": pn.widgets.Select.from_param(session.param.opacity_field, name="opacity from field"),
-        "species": pn.widgets.RadioButtonGroup.from_param(session.param.species, name="species"),
-        "cmap": pn.widgets.Select.from_param(session.param.cmap, name="colour map"),
-        "clim": pn.widgets.RangeSlider.from_param(session.param.clim, name="colour range (percentiles)", step=1),
+        "normalize": pn.widgets.Checkbox.from_param(c.normalize, name="normalise to [0, 1]"),
+        "one_minus": pn.widgets.MultiChoice.from_param(c.one_minus, name="show as 1 − X"),
+        "opacity": pn.widgets.Select.from_param(c.opacity_field, name="opacity from field"),
+        "species": pn.widgets.RadioButtonGroup.from_param(c.species, name="species"),
+        "cmap": pn.widgets.Select.from_param(d.cmap, name="colour map"),
+        "clim": pn.widgets.RangeSlider.from_param(d.clim, name="colour range (percentiles)", step=1),
     }
     slab = pn.Column(
         pn.pane.HTML("<b>slab of the 2D views</b>"),
-        pn.widgets.RadioButtonGroup.from_param(session.param.slab_axis, name="slab normal"),
-        pn.widgets.FloatSlider.from_param(session.param.slab_position, name="slab position (fraction of box)"),
-        pn.widgets.FloatSlider.from_param(session.param.slab_thickness, name="slab thickness (σ)"),
+        pn.widgets.RadioButtonGroup.from_param(d.slab_axis, name="slab normal"),
+        pn.widgets.FloatSlider.from_param(d.slab_position, name="slab position (fraction of box)"),
+        pn.widgets.FloatSlider.from_param(d.slab_thickness, name="slab thickness (σ)"),
     )
     slab.visible = session.snapshot is not None and session.snapshot.dim == 3
 

@@ -13,7 +13,7 @@ from glassviz.app.state import Session, demo_files
 
 CSS = """
 .gv-title { font-size: 13px; }
-.gv-state { font-size: 11px; color: #555; }
+.gv-state, .gv-note { font-size: 11px; color: #555; }
 .gv-header { font-size: 14px; }
 .gv-message { color: #b00020; font-size: 12px; }
 """
@@ -24,7 +24,13 @@ def build(files=None) -> pn.viewable.Viewable:
     from glassviz.app.ablation_view import AblationPanel
     from glassviz.app.batch_view import BatchPanel
     from glassviz.app.compare import ComparePanel
-    from glassviz.app.controls import display_controls, file_controls, header, message
+    from glassviz.app.controls import (
+        display_controls,
+        file_controls,
+        header,
+        message,
+        size_controls,
+    )
     from glassviz.app.export_view import export_panel
     from glassviz.app.view3d import Scene3D
     from glassviz.app.views2d import FieldGrid
@@ -32,13 +38,13 @@ def build(files=None) -> pn.viewable.Viewable:
     pn.extension("vtk", raw_css=[CSS], notifications=False)
     upload_dir = tempfile.mkdtemp(prefix="glassviz-session-")
     session = Session(files or demo_files(), upload_dir=upload_dir)
-    grid = FieldGrid(session)
-    scene = Scene3D(session)
-    compare = ComparePanel(session)
-    ablation = AblationPanel(session, grid)
-    batch = BatchPanel(session)
+    grid = FieldGrid(session=session)
+    scene = Scene3D(session=session)
+    compare = ComparePanel(session=session)
+    ablation = AblationPanel(session=session, grid=grid)
+    batch = BatchPanel(session=session)
     sidebar = pn.Column(pn.pane.HTML("<h2 style='margin:4px 0'>glassviz</h2>"), file_controls(session),
-                        display_controls(session), width=330, css_classes=["gv-sidebar"])
+                        display_controls(session), size_controls(session), width=330, css_classes=["gv-sidebar"])
     main = pn.Column(header(session), message(session), pn.Row(grid.layout, scene.panel),
                      pn.Tabs(compare.panel, ablation.panel, batch.__panel__(), export_panel(session),
                              dynamic=False),

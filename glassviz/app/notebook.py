@@ -77,7 +77,7 @@ class Dashboard(pn.viewable.Viewer):
     def show_fields(self, fields) -> None:
         """Show these fields (names as the CLI takes them), in this order."""
         names = [fields] if isinstance(fields, str) else list(fields)
-        offered = list(self.session.param.fields.objects)
+        offered = list(self.session.choice.param.fields.objects)
         unknown = [n for n in names if n not in offered]
         if unknown:
             raise GlassvizError(f"field(s) {', '.join(unknown)} not offered for this snapshot; "

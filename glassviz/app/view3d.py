@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 import panel as pn
+import param
 
 from glassviz.app.plane import AXES, particle_radii
 from glassviz.app.state import Session
-
 
 
 def _lut(cmap: str, lo: float, hi: float):
@@ -34,14 +34,18 @@ def _lut(cmap: str, lo: float, hi: float):
     return lut
 
 
-class Scene3D:
-    """Spheres of the current 3D snapshot in a vtk.js pane, kept in step with the store."""
+class Scene3D(pn.viewable.Viewer):
+    """Spheres of the current 3D snapshot in a vtk.js pane, kept in step with the stores."""
 
-    def __init__(self, session: Session, size: int = 420):
+    session = param.ClassSelector(class_=Session, doc="the session the scene shows")
+    size = param.Integer(default=420, doc="width and height of the scene (px)")
+
+    def __init__(self, **params):
         import pyvista as pv
         import vtk
 
-        self.session = session
+        super().__init__(**params)
+        session, size = self.session, self.size
         self.plotter = pv.Plotter(off_screen=True, window_size=(size, size))
         self.plotter.set_background("white")
         sphere = vtk.vtkSphereSource()
@@ -55,9 +59,14 @@ class Scene3D:
                                 enable_keybindings=False, margin=0)
         self.panel = pn.Column(self.title, self.pane, css_classes=["gv-view", "gv-3d"], margin=4)
         self.redraw()
-        session.param.watch(lambda *e: self.redraw(),
-                            ["values_version", "cmap", "clim", "species", "selection",
-                             "picked", "slab_axis", "slab_position", "slab_thickness"])
+        redraw = lambda *e: self.redraw()
+        session.values.param.watch(redraw, ["version"])
+        session.display.param.watch(redraw, ["cmap", "clim", "slab_axis", "slab_position", "slab_thickness"])
+        session.choice.param.watch(redraw, ["species"])
+        session.picks.param.watch(redraw, ["selection", "picked"])
+
+    def __panel__(self):
+        return self.panel
 
     def _glyph_actor(self):
         """A glyph actor whose points, scales and colours :meth:`_fill` replaces."""
@@ -89,14 +98,16 @@ class Scene3D:
         pts.set_active_scalars("value")
         mapper = actor.GetMapper()
         mapper.SetInputData(pts)
-        mapper.SetLookupTable(_lut(s.cmap, lo, hi))
+        mapper.SetLookupTable(_lut(s.display.cmap, lo, hi))
         mapper.SetScalarRange(lo, hi)
         actor.GetProperty().SetOpacity(opacity)
         actor.SetVisibility(visible)
 
     def field(self) -> str | None:
-        fields = self.session.fields
-        return fields[0] if fields else None
+        """The first chosen field that has values (a field that cannot be computed says so in
+        its own 2D view), or None."""
+        shown = self.session.shown()
+        return next((n for n in self.session.choice.fields if n in shown), None)
 
     def redraw(self):
         """Update the scene in place: the actors stay, their data change (vtk.js then updates
@@ -121,14 +132,14 @@ class Scene3D:
                                                         reset_camera=False)
         snap = s.snapshot
         name = self.field()
-        if name is not None and name in s.shown():
+        if name is not None:
             values = s.shown()[name]
             lo, hi = s.color_range(name)
         else:
             values, (lo, hi) = np.zeros(snap.n), (0.0, 1.0)
         shown = s.species_shown()
         sel = np.zeros(snap.n, dtype=bool)
-        sel[s.selection] = True
+        sel[s.picks.selection] = True
         if sel.any():
             self._fill(self.actors["rest"], np.flatnonzero(shown & ~sel), values, lo, hi, 0.08)
             self._fill(self.actors["selected"], np.flatnonzero(shown & sel), values, lo, hi, 1.0)
@@ -136,16 +147,16 @@ class Scene3D:
             self._fill(self.actors["rest"], np.flatnonzero(shown), values, lo, hi, 1.0)
             self._fill(self.actors["selected"], np.zeros(0, dtype=np.int64), values, lo, hi, 1.0)
         picked = self.actors["picked"]
-        picked.SetVisibility(s.picked is not None)
-        if s.picked is not None:
-            picked.GetMapper().SetInputData(pv.Sphere(radius=0.75, center=snap.positions[s.picked]))
+        picked.SetVisibility(s.picks.picked is not None)
+        if s.picks.picked is not None:
+            picked.GetMapper().SetInputData(pv.Sphere(radius=0.75, center=snap.positions[s.picks.picked]))
         half = 0.5 * snap.heights
         self.actors["box"].GetMapper().SetInputData(
             pv.Box(bounds=(-half[0], half[0], -half[1], half[1], -half[2], half[2])).outline())
-        a = AXES.index(s.slab_axis)
+        a = AXES.index(s.display.slab_axis)
         bounds = [-half[0], half[0], -half[1], half[1], -half[2], half[2]]
-        mid = (s.slab_position - 0.5) * snap.heights[a]
-        bounds[2 * a], bounds[2 * a + 1] = mid - 0.5 * s.slab_thickness, mid + 0.5 * s.slab_thickness
+        mid = (s.display.slab_position - 0.5) * snap.heights[a]
+        bounds[2 * a], bounds[2 * a + 1] = mid - 0.5 * s.display.slab_thickness, mid + 0.5 * s.display.slab_thickness
         self.actors["slab"].GetMapper().SetInputData(pv.Box(bounds=bounds).outline())
         if not getattr(self, "_camera_set", False):
             self.plotter.view_isometric()

@@ -17,16 +17,26 @@ correlations and the ablation.
 from __future__ import annotations
 
 import functools
+import html
 
 import numpy as np
 import panel as pn
+import param
 from bokeh.events import RangesUpdate, SelectionGeometry, Tap
-from bokeh.models import (BoxSelectTool, ColorBar, ColumnDataSource, HoverTool, LassoSelectTool,
-                          LinearColorMapper, TapTool)
+from bokeh.models import (
+    BoxSelectTool,
+    ColorBar,
+    ColumnDataSource,
+    HoverTool,
+    LassoSelectTool,
+    LinearColorMapper,
+    TapTool,
+)
 from bokeh.plotting import figure
 
 from glassviz.app.plane import particle_radii
 from glassviz.app.state import Session
+from glassviz.fields.names import FieldName
 
 VIEW_PX = 330
 RASTER_PX = 400
@@ -45,11 +55,11 @@ def palette(cmap: str, n: int = 256) -> tuple:
 class FieldView:
     """One field's figure (bokeh) and header (HTML)."""
 
-    def __init__(self, grid: "FieldGrid", name: str):
+    def __init__(self, grid: FieldGrid, name: str):
         self.grid, self.name = grid, name
         s = grid.session
         x0, x1, y0, y1 = s.plane().extent
-        self.mapper = LinearColorMapper(palette=palette(s.cmap), low=0, high=1, nan_color="#bbbbbb")
+        self.mapper = LinearColorMapper(palette=palette(s.display.cmap), low=0, high=1, nan_color="#bbbbbb")
         fig = figure(width=VIEW_PX, height=VIEW_PX, match_aspect=True, x_range=(x0, x1), y_range=(y0, y1),
                      tools="pan,wheel_zoom,reset,save", toolbar_location="above", output_backend="canvas",
                      min_border=4)
@@ -58,7 +68,8 @@ class FieldView:
         box, lasso = BoxSelectTool(continuous=False), LassoSelectTool(continuous=False)
         fig.add_tools(box, lasso, TapTool(behavior="inspect"))
         fig.toolbar.active_drag = box
-        self.kind = name.split("@")[0] if "@" in name else None
+        field = FieldName.parse(name)
+        self.kind = field.kind if field.is_model else None
         if self.kind == "edge_change" and not s.large:
             self.bonds = ColumnDataSource(dict(x0=[], y0=[], x1=[], y1=[], v=[]))
             self.bond_mapper = LinearColorMapper(palette=palette("coolwarm"), low=-0.1, high=0.1)
@@ -117,10 +128,10 @@ class FieldView:
     def update(self):
         s = self.grid.session
         lo, hi = s.color_range(self.name)
-        self.mapper.update(palette=palette(s.cmap), low=lo, high=hi)
+        self.mapper.update(palette=palette(s.display.cmap), low=lo, high=hi)
         if s.large:
             self.raster()
-        if self.kind == "edge_change" and not s.large:
+        if self.kind == "edge_change" and not s.large and not s.field_error(self.name):
             b = s.bonds(self.name)
             if len(b["v"]):
                 lim = float(np.percentile(np.abs(b["v"]), 98)) or 1.0
@@ -130,16 +141,22 @@ class FieldView:
 
     def update_header(self):
         s = self.grid.session
-        sel = len(s.selection)
+        error = s.field_error(self.name)
+        if error:
+            # this field cannot be computed for this file: say why here, the other views work
+            self.header.object = (f"<div class='gv-title'><b>{s.title(self.name)}</b></div>"
+                                  f"<div class='gv-field-error'>{html.escape(error)}</div>")
+            return
+        sel = len(s.picks.selection)
         extra = " · bonds: raw Δr̂ᵢⱼ (blue −, red +)" if self.kind == "edge_change" else ""
         if self.kind == "attention":
-            extra = " · picked particle's edges: attention" if s.picked is not None else ""
+            extra = " · picked particle's edges: attention" if s.picks.picked is not None else ""
         self.header.object = (f"<div class='gv-title'><b>{s.title(self.name)}</b></div>"
                               f"<div class='gv-state'>{s.state(self.name)}{extra} · "
                               f"<span class='gv-selcount'>{sel} selected</span></div>")
 
     def update_edges(self):
-        if self.edges is not None:
+        if self.edges is not None and not self.grid.session.field_error(self.name):
             self.edges.data = self.grid.session.attention_edges(self.name)
 
     def raster(self, ranges=None):
@@ -151,6 +168,9 @@ class FieldView:
         s = self.grid.session
         plane = s.plane()
         x0, x1, y0, y1 = ranges or plane.extent
+        if self.name not in s.shown():
+            self.image.data = {"image": [], "x": [], "y": [], "dw": [], "dh": []}
+            return
         values = s.shown()[self.name][plane.rows]
         keep = s.species_shown()[plane.rows]
         df = pd.DataFrame({"x": plane.xy[keep, 0], "y": plane.xy[keep, 1], "v": values[keep]})
@@ -160,12 +180,12 @@ class FieldView:
         lo, hi = self.mapper.low, self.mapper.high
         # one pixel per particle centre, spread to the particle's size (sigma ~ 1) when zoomed in
         px = int(min(10, round(0.5 / ((x1 - x0) / w))))
-        img = tf.shade(cvs.points(df, "x", "y", ds.mean("v")), cmap=list(palette(s.cmap)), span=(lo, hi), how="linear")
+        img = tf.shade(cvs.points(df, "x", "y", ds.mean("v")), cmap=list(palette(s.display.cmap)), span=(lo, hi), how="linear")
         if px > 0:
             img = tf.spread(img, px=px, shape="circle")
-        if len(s.selection):
+        if len(s.picks.selection):
             sel = np.zeros(s.snapshot.n, dtype=bool)
-            sel[s.selection] = True
+            sel[s.picks.selection] = True
             on = sel[plane.rows] & keep
             agg = cvs.points(pd.DataFrame({"x": plane.xy[on, 0], "y": plane.xy[on, 1]}), "x", "y", ds.count())
             mark = tf.shade(agg, cmap=["#000000"], alpha=140)
@@ -174,22 +194,31 @@ class FieldView:
         self.image.data = dict(image=[rgba], x=[x0], y=[y0], dw=[x1 - x0], dh=[y1 - y0])
 
 
-class FieldGrid:
-    """All 2D views of one session, kept in step with its store."""
+class FieldGrid(pn.viewable.Viewer):
+    """All 2D views of one session, kept in step with its stores."""
 
-    def __init__(self, session: Session):
-        self.session = session
+    session = param.ClassSelector(class_=Session, doc="the session the views show")
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        session = self.session
         self.source = ColumnDataSource(dict(x=[], y=[]))
         self.pick_source = ColumnDataSource(dict(x=[], y=[]))
         self.views: dict[str, FieldView] = {}
         self._columns: dict[str, str] = {}
         self.layout = pn.FlexBox(sizing_mode="stretch_width", css_classes=["gv-grid"])
         self.rebuild()
-        session.param.watch(lambda *e: self.schedule_rebuild(), ["snapshot_version", "fields"])
-        session.param.watch(lambda *e: self.refresh(), ["values_version", "cmap", "clim", "species"])
-        session.param.watch(lambda *e: self.replane(), ["slab_axis", "slab_position", "slab_thickness"])
-        session.param.watch(lambda *e: self.show_selection(), ["selection"])
-        session.param.watch(lambda *e: self.show_pick(), ["picked"])
+        session.param.watch(lambda *e: self.schedule_rebuild(), ["snapshot_version"])
+        session.choice.param.watch(lambda *e: self.schedule_rebuild(), ["fields"])
+        session.values.param.watch(lambda *e: self.refresh(), ["version"])
+        session.display.param.watch(lambda *e: self.refresh(), ["cmap", "clim"])
+        session.choice.param.watch(lambda *e: self.refresh(), ["species"])
+        session.display.param.watch(lambda *e: self.replane(), ["slab_axis", "slab_position", "slab_thickness"])
+        session.picks.param.watch(lambda *e: self.show_selection(), ["selection"])
+        session.picks.param.watch(lambda *e: self.show_pick(), ["picked"])
+
+    def __panel__(self):
+        return self.layout
 
     def column(self, name: str) -> str:
         if name not in self._columns:
@@ -199,7 +228,7 @@ class FieldGrid:
     def tooltips(self):
         s = self.session
         tips = [("id", "@id"), ("species", "@species")]
-        tips += [(s.title(n).split("  ")[0] + " " + n, "@" + self.column(n) + "{0.0000}") for n in s.fields]
+        tips += [(s.title(n).split("  ")[0] + " " + n, "@" + self.column(n) + "{0.0000}") for n in s.choice.fields]
         return tips
 
     def schedule_rebuild(self):
@@ -226,10 +255,10 @@ class FieldGrid:
         if s.snapshot is None:
             self.layout.objects = []
             return
-        for n in s.fields:
+        for n in s.choice.fields:
             self.column(n)
         self._fill_source()
-        self.views = {n: FieldView(self, n) for n in s.fields}
+        self.views = {n: FieldView(self, n) for n in s.choice.fields}
         for v in self.views.values():
             v.update()
             v.update_edges()
@@ -248,9 +277,8 @@ class FieldGrid:
                     id=snap.ids[rows], species=np.asarray(snap.labels)[rows].astype(str),
                     alpha=self._alpha(rows))
         shown = s.shown()
-        for n in s.fields:
+        for n in s.choice.fields:
             data[self.column(n)] = shown[n][rows] if n in shown else np.full(len(rows), np.nan)
-        data["shell"] = s.shells[rows].astype(float) if s.shells is not None else np.full(len(rows), np.nan)
         self.source.data = data
         self.show_selection()
 
@@ -261,12 +289,12 @@ class FieldGrid:
     def refresh(self):
         """Shown values, colours, opacity or species filter changed."""
         s = self.session
-        if s.snapshot is None or set(self.views) != set(s.fields) or getattr(self, "_pending", False):
+        if s.snapshot is None or set(self.views) != set(s.choice.fields) or getattr(self, "_pending", False):
             return
         if not s.large:
             rows = s.plane().rows
             shown = s.shown()
-            patch = {self.column(n): shown[n][rows] for n in s.fields if n in shown}
+            patch = {self.column(n): shown[n][rows] for n in s.choice.fields if n in shown}
             patch["alpha"] = self._alpha(rows)
             self.source.data.update(patch)
         for v in self.views.values():
@@ -288,7 +316,7 @@ class FieldGrid:
         s = self.session
         if not s.large:
             rows = np.asarray(self.source.data.get("row", []))
-            idx = np.flatnonzero(np.isin(rows, s.selection)) if len(s.selection) else []
+            idx = np.flatnonzero(np.isin(rows, s.picks.selection)) if len(s.picks.selection) else []
             self.source.selected.indices = [int(i) for i in idx]
         for v in self.views.values():
             if s.large:
@@ -297,10 +325,10 @@ class FieldGrid:
 
     def show_pick(self):
         s = self.session
-        if s.picked is None or s.snapshot is None:
+        if s.picks.picked is None or s.snapshot is None:
             self.pick_source.data = dict(x=[], y=[])
         else:
-            x, y = s.plane_xy(s.picked)
+            x, y = s.plane_xy(s.picks.picked)
             self.pick_source.data = dict(x=[x], y=[y])
         for v in self.views.values():
             v.update_edges()

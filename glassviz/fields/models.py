@@ -137,11 +137,17 @@ def gradcam_field(ctx, name: str) -> np.ndarray:
     return ctx.cache[key].values
 
 
-def attention_field(ctx, name: str) -> np.ndarray:
+def attention(ctx, name: str):
+    """The attention classifier's result for ``ctx.snapshot`` (per-edge coefficients, graph,
+    per-particle values; cached, and filled by :func:`run_many` in batch jobs)."""
     key = ("attention", name)
     if key not in ctx.cache:
         ctx.cache[key] = _attention_many(name, [ctx.snapshot])[0]
-    return ctx.cache[key].values
+    return ctx.cache[key]
+
+
+def attention_field(ctx, name: str) -> np.ndarray:
+    return attention(ctx, name).values
 
 
 register_model_field("gradcam", gradcam_field)

@@ -29,7 +29,7 @@ def test_batch_over_open_files_equals_correlate():
     app = _build(files)
     s, batch = app.session, app.views["batch"]
     s.xi, s.normalize, s.one_minus = 3.0, True, ["tong_tanaka"]
-    s.species = s.param.species.objects[1]  # the first species, as the sidebar offers it
+    s.species = s.choice.param.species.objects[1]  # the first species, as the sidebar offers it
     batch.fields.value = FIELDS
     batch.group_by.value = "temperature"
     batch.start()
@@ -73,7 +73,7 @@ def test_batch_over_frames_of_a_trajectory_and_a_bad_file_skipped(tmp_path):
     batch.over.value = "open files"
     batch.frames.value = ""
     s.open(str(traj), show=False)
-    assert s.listed()[0][0] == str(traj)
+    assert s.files.listed()[0][0] == str(traj)
     batch.sources = lambda: ([str(traj), str(bad)], None)
     batch.start()
     batch.wait(300)

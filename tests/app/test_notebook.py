@@ -32,7 +32,7 @@ def test_dashboard_on_an_in_memory_snapshot_and_a_path():
     dash = glassviz.Dashboard([snap, DEMO_LIQUID], fields=["voronoi_volume", "tong_tanaka"])
     s = dash.session
     label = "in memory #1: ka2d_glass_T0.05.dump"
-    assert s.param.path.objects == [label, os.path.abspath(DEMO_LIQUID)] and s.path == label
+    assert s.files.param.path.objects == [label, os.path.abspath(DEMO_LIQUID)] and s.path == label
     assert s.snapshot is snap and s.fields == ["voronoi_volume", "tong_tanaka"]
     # what the views show of the in-memory snapshot is what compute_fields gives for the file
     from glassviz.fields import compute_fields

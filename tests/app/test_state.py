@@ -214,7 +214,7 @@ def test_trajectory_frames(tmp_path):
     traj = tmp_path / "two_frames.lammpstrj"
     traj.write_text(open(DEMO_GLASS).read() + open(DEMO_LIQUID).read())
     s = Session([str(traj)])
-    assert s.header()["frames"] == 2 and s.param.frame.bounds == (0, 1)
+    assert s.header()["frames"] == 2 and s.files.param.frame.bounds == (0, 1)
     fields = list(s.fields)
     first = s.shown()["voronoi_volume"].copy()
     s.select_box(-5, 5, -5, 5)
