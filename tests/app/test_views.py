@@ -80,3 +80,15 @@ def test_opening_a_file_of_another_size_redraws_every_view(app):
     assert len(compare.matrix_source.data["c"]) == len(s.fields) ** 2
     assert "over 4000 particles" in compare.info.object
     assert len(app.views["ablation"].shell_source.data["x"]) == 4000
+
+
+def test_fields_chooser_follows_the_store_in_one_update(app):
+    import panel as pn
+
+    s = app.session
+    chooser = next(w for w in app.select(pn.widgets.MultiChoice) if w.name == "views (fields)")
+    assert chooser.options == list(s.choice.param.fields.objects) and chooser.value == s.fields
+    chooser.value = ["voronoi_volume"]
+    assert s.fields == ["voronoi_volume"] and list(app.views["grid"].views) == ["voronoi_volume"]
+    s.fields = ["tong_tanaka", "voronoi_volume"]
+    assert chooser.value == ["tong_tanaka", "voronoi_volume"]
