@@ -89,6 +89,8 @@ class AblationPanel(pn.viewable.Viewer):
             self.run.disabled = False
 
     def update_picked(self):
+        if self.session.resetting:  # another configuration is being set up
+            return
         s = self.session
         if s.picks.picked is None or s.snapshot is None:
             self.picked.object = "<div>Click a particle in any 2D view to pick it.</div>"
@@ -102,6 +104,8 @@ class AblationPanel(pn.viewable.Viewer):
     def update_shells(self):
         """The slab's particles coloured by hop shell (NaN before a run); with N >= LARGE_N only
         those the shells reach, so the figure stays small."""
+        if self.session.resetting:  # another configuration is being set up
+            return
         from glassviz.app.plane import particle_radii
 
         s = self.session

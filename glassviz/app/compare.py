@@ -57,6 +57,8 @@ class ComparePanel(pn.viewable.Viewer):
         return self.panel
 
     def update(self):
+        if self.session.resetting:  # another configuration is being set up
+            return
         s = self.session
         if s.snapshot is None:
             return

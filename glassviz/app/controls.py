@@ -121,15 +121,37 @@ def size_controls(session: Session):
     return pn.Column(pn.pane.HTML("<b>particle sizes</b>"), system, sigma, note, width=310)
 
 
+def multi_choice(store, name: str, label: str) -> pn.widgets.MultiChoice:
+    """A MultiChoice bound to the list parameter ``name`` of ``store`` whose options change
+    with the file.  Options and value always reach the browser in one update: sent apart,
+    the browser drops the chosen values missing from the new options and sends that back,
+    which replaced the new file's fields by those it shared with the old one."""
+    p = store.param[name]
+    widget = pn.widgets.MultiChoice(name=label, options=list(p.objects), value=list(getattr(store, name)))
+
+    def to_widget(*_):
+        widget.param.update(options=list(p.objects), value=list(getattr(store, name)))
+
+    def to_store():
+        value = [v for v in widget.value if v in p.objects]
+        if value != list(getattr(store, name)):
+            setattr(store, name, value)
+
+    store.param.watch(to_widget, [name])
+    store.param.watch(to_widget, [name], what="objects")
+    widget.param.watch(on_document(to_store), "value")
+    return widget
+
+
 def display_controls(session: Session):
     c, d = session.choice.param, session.display.param
     w = {
-        "fields": pn.widgets.MultiChoice.from_param(c.fields, name="views (fields)"),
+        "fields": multi_choice(session.choice, "fields", "views (fields)"),
         "time": pn.widgets.Select.from_param(c.time, name="time horizon t"),
         "xi": pn.widgets.FloatSlider.from_param(c.xi, name="coarse-graining ξ (0 = raw)",
                                                 css_classes=["gv-xi"]),
         "normalize": pn.widgets.Checkbox.from_param(c.normalize, name="normalise to [0, 1]"),
-        "one_minus": pn.widgets.MultiChoice.from_param(c.one_minus, name="show as 1 − X"),
+        "one_minus": multi_choice(session.choice, "one_minus", "show as 1 − X"),
         "opacity": pn.widgets.Select.from_param(c.opacity_field, name="opacity from field"),
         "species": pn.widgets.RadioButtonGroup.from_param(c.species, name="species"),
         "cmap": pn.widgets.Select.from_param(d.cmap, name="colour map"),

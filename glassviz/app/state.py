@@ -139,25 +139,32 @@ class Session(param.Parameterized):
         return ok
 
     def _show(self) -> None:
-        """Reset every store for the configuration the file store now holds."""
+        """Reset every store for the configuration the file store now holds.  While they are
+        reset (``resetting``) the views wait; then ``snapshot_version`` and the values'
+        version are bumped once each, and the views redraw from consistent stores."""
         snap = self.snapshot
         new_file = self.files.new_file
         keep = None if new_file else list(self.choice.fields)
-        if new_file:
-            self.sizes.reset(snap)
-            self.compare.reset(list(snap.type_labels))
         self.values.reset(snap)
         self.values.held = True
         try:
+            if new_file:
+                self.sizes.reset(snap)
+                self.compare.reset(list(snap.type_labels))
             self.display.reset(snap)
             self.picks.reset()
             self.ablation.reset()
             self.choice.reset(snap, keep)
             self._offer()
-            self.snapshot_version += 1
         finally:
             self.values.held = False
+        self.snapshot_version += 1
         self.values.bump(force=True)
+
+    @property
+    def resetting(self) -> bool:
+        """True while the stores are reset for another configuration (views skip redraws)."""
+        return self.values.held
 
     def _offer(self) -> None:
         """Fields and models offered to the compare and ablation tabs at the current horizon."""

@@ -112,6 +112,8 @@ class Scene3D(pn.viewable.Viewer):
     def redraw(self):
         """Update the scene in place: the actors stay, their data change (vtk.js then updates
         arrays instead of rebuilding its render window)."""
+        if self.session.resetting:  # another configuration is being set up
+            return
         import pyvista as pv
 
         s = self.session

@@ -249,6 +249,8 @@ class FieldGrid(pn.viewable.Viewer):
 
     def rebuild(self):
         """New figures for a new snapshot or a new set of fields."""
+        if self.session.resetting:  # another configuration is being set up
+            return
         s = self.session
         self.views = {}
         self._columns = {}
@@ -288,6 +290,8 @@ class FieldGrid(pn.viewable.Viewer):
 
     def refresh(self):
         """Shown values, colours, opacity or species filter changed."""
+        if self.session.resetting:  # another configuration is being set up
+            return
         s = self.session
         if s.snapshot is None or set(self.views) != set(s.choice.fields) or getattr(self, "_pending", False):
             return
@@ -301,6 +305,8 @@ class FieldGrid(pn.viewable.Viewer):
             v.update()
 
     def replane(self):
+        if self.session.resetting:  # another configuration is being set up
+            return
         if self.session.snapshot is None or getattr(self, "_pending", False):
             return
         self._fill_source()
@@ -313,6 +319,8 @@ class FieldGrid(pn.viewable.Viewer):
         self.show_pick()
 
     def show_selection(self):
+        if self.session.resetting:  # another configuration is being set up
+            return
         s = self.session
         if not s.large:
             rows = np.asarray(self.source.data.get("row", []))
@@ -324,6 +332,8 @@ class FieldGrid(pn.viewable.Viewer):
             v.update_header()
 
     def show_pick(self):
+        if self.session.resetting:  # another configuration is being set up
+            return
         s = self.session
         if s.picks.picked is None or s.snapshot is None:
             self.pick_source.data = dict(x=[], y=[])

@@ -63,3 +63,32 @@ def test_compare_and_scene(app):
     k = len(s.fields)
     assert len(compare.matrix_source.data["c"]) == k * k
     assert app.views["scene"].panel.visible is False  # 2D: no 3D scene
+
+
+def test_opening_a_file_of_another_size_redraws_every_view(app):
+    import glassviz
+    from glassviz.snapshot import tile
+
+    s, grid, compare = app.session, app.views["grid"], app.views["compare"]
+    s.select_box(-10, 0, -10, 0)
+    big = tile(glassviz.load(DEMO_GLASS), (2, 1))  # N = 4000: every per-particle array changes size
+    assert s.open(big) and s.message == ""
+    assert s.snapshot.n == 4000 and len(s.selection) == 0
+    assert len(grid.source.data["x"]) == 4000 and list(grid.views) == s.fields
+    for n in s.fields:
+        assert len(grid.source.data[grid.column(n)]) == 4000
+    assert len(compare.matrix_source.data["c"]) == len(s.fields) ** 2
+    assert "over 4000 particles" in compare.info.object
+    assert len(app.views["ablation"].shell_source.data["x"]) == 4000
+
+
+def test_fields_chooser_follows_the_store_in_one_update(app):
+    import panel as pn
+
+    s = app.session
+    chooser = next(w for w in app.select(pn.widgets.MultiChoice) if w.name == "views (fields)")
+    assert chooser.options == list(s.choice.param.fields.objects) and chooser.value == s.fields
+    chooser.value = ["voronoi_volume"]
+    assert s.fields == ["voronoi_volume"] and list(app.views["grid"].views) == ["voronoi_volume"]
+    s.fields = ["tong_tanaka", "voronoi_volume"]
+    assert chooser.value == ["tong_tanaka", "voronoi_volume"]

@@ -56,7 +56,7 @@ class Page:
         self.errors = []
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(f"{e}\n{(e.stack or '')[:400]}"))
-        self.page.goto(url, timeout=LOAD_TIMEOUT_MS)
+        self.page.goto(url, timeout=LOAD_TIMEOUT_MS)  # the server builds the page before answering
         self.wait_rendered()
 
     def wait_rendered(self):

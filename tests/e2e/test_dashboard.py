@@ -50,9 +50,6 @@ def test_demo_renders_every_view_without_console_errors(server, browser, shots):
         p.close()
 
 
-@pytest.mark.xfail(reason="on Chromium 156.0.8078.114 (this machine, also at the landed commit 84f1d70) the xi slider "
-                          "handle is re-rendered after the first keyboard step and loses focus, so later steps are "
-                          "lost; open in issue 13", strict=False)
 def test_xi_selection_pick_ablation_and_pdf_export(server, browser, shots, tmp_path):
     from pypdf import PdfReader
 
@@ -65,7 +62,8 @@ def test_xi_selection_pick_ablation_and_pdf_export(server, browser, shots, tmp_p
         handle.focus()
         for _ in range(6):  # 6 steps of 0.5: xi = 3
             pg.keyboard.press("ArrowRight")
-        p.wait_text(".gv-state", lambda t: "coarse-grained ξ = 3" in t[0])
+        # each step redraws 7 canvases and the 3D scene in software GL: minutes on a busy machine
+        p.wait_text(".gv-view2d .gv-state", lambda t: all("coarse-grained ξ = 3" in x for x in t), timeout=300)
         pg.wait_for_timeout(1500)
         after = _png(p.view_png(0))
         assert np.abs(after - before).mean() > 2.0
