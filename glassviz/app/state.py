@@ -98,6 +98,9 @@ class Session(param.Parameterized):
         self._pending = None  # a snapshot open() has read, shown by the path watcher
         self._bumped = None
         self._objects: dict = {}  # label in the file list -> in-memory source (see open)
+        # serving limits, set by the server (glassviz.app.page); None: no limit (notebook, tests)
+        self.roots = None  # glassviz.app.roots.DataRoots "open by path" may reach
+        self.max_upload_bytes = None
         for k, f in enumerate(files):
             self.open(f, show=(k == 0))
 
@@ -110,6 +113,11 @@ class Session(param.Parameterized):
         one line in ``message``."""
         if isinstance(path, (str, os.PathLike)):
             path = os.path.abspath(os.path.expanduser(str(path).strip()))
+            if self.roots is not None and not self.roots.allows(path, extra=(self.upload_dir,)):
+                from glassviz.app.roots import OUTSIDE
+
+                self.message = f"error: {path}: {OUTSIDE}"
+                return False
         else:
             path = self._remember(path)
         try:
@@ -175,9 +183,17 @@ class Session(param.Parameterized):
         if not filename or not data:
             self.message = "error: empty upload"
             return False
+        name = os.path.basename(filename)
+        if name in ("", ".", ".."):
+            self.message = f"error: {filename!r}: not a file name"
+            return False
+        if self.max_upload_bytes is not None and len(data) > self.max_upload_bytes:
+            self.message = (f"error: {name}: {len(data) / 2**20:.1f} MB is over this server's upload limit of "
+                            f"{self.max_upload_bytes / 2**20:g} MB (glassviz serve --max-upload-mb)")
+            return False
         if self.upload_dir is None:
             self.upload_dir = tempfile.mkdtemp(prefix="glassviz-upload-")
-        target = os.path.join(self.upload_dir, os.path.basename(filename))
+        target = os.path.join(self.upload_dir, name)
         with open(target, "wb") as fh:
             fh.write(data)
         return self.open(target)
@@ -640,3 +656,23 @@ class Session(param.Parameterized):
         return {"file": os.path.basename(snap.source or ""), "system": system.name if system else "unknown",
                 "N": snap.n, "dim": snap.dim, "box": " × ".join(f"{x:.4g}" for x in snap.heights),
                 "T": snap.temperature, "frames": self.param.frame.bounds[1] + 1, "frame": self.frame}
+
+    # -- end of the session ---------------------------------------------------------------
+    def close(self) -> None:
+        """Free what this session holds: the snapshot and its cached fields, predictions and
+        plane, the in-memory sources, the shell-ablation job (stopped at its next stage) and
+        the upload folder with its files.  Called when the browser session ends; the store
+        shows nothing afterwards."""
+        import shutil
+
+        if self._job is not None:
+            self._job.cancel()
+        self._job = None
+        self.snapshot = None
+        self._raw, self._shown, self._shown_key = {}, {}, None
+        self._ctx = self._plane = self._plane_key = self._pending = None
+        self._objects = {}
+        self._cards = None
+        if self.upload_dir is not None:
+            shutil.rmtree(self.upload_dir, ignore_errors=True)
+            self.upload_dir = None
