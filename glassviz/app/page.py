@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import html
 import logging
+import threading
+import time
 
 import panel as pn
 
@@ -31,13 +33,20 @@ def session_page(files, roots, max_upload_bytes: int | None) -> pn.viewable.View
 
     # the extension's scripts (vtk.js) must be in the first answer: the dashboard comes later
     pn.extension("vtk", raw_css=[CSS], notifications=False)
-    holder = pn.Column(pn.pane.HTML(LOADING), sizing_mode="stretch_width", css_classes=["gv-page"])
+    # the page's root row gets the dashboard's sidebar and main column (inserted into another
+    # container, Bokeh left the 2D views' plot frames at zero size)
+    holder = pn.Row(pn.pane.HTML(LOADING), sizing_mode="stretch_width", css_classes=["gv-root"])
+    holder.dashboard = None  # the built dashboard (its .session is the store), for tests
     # what the page holds, dropped when the session ends (the callbacks close over this dict)
     live = {"session": None, "closed": False}
+    tag = f"{id(holder):x}"  # names this session in the server log
 
     def fill():
         from glassviz.app.layout import build
 
+        # one line at the start and the end of each build: the server log shows builds overlap
+        start = time.perf_counter()
+        log.info("session %s: building the dashboard (%s)", tag, threading.current_thread().name)
         try:
             root = build(list(files) or None)
         except Exception as exc:  # noqa: BLE001 - this page shows one line; other sessions go on
@@ -51,7 +60,9 @@ def session_page(files, roots, max_upload_bytes: int | None) -> pn.viewable.View
             session.close()
             return
         live["session"] = session
-        holder.objects = [root]
+        holder.dashboard = root
+        holder.objects = list(root.objects)
+        log.info("session %s: dashboard built in %.1f s", tag, time.perf_counter() - start)
 
     def destroyed(_context):
         from glassviz.app.server import release_memory
@@ -60,9 +71,12 @@ def session_page(files, roots, max_upload_bytes: int | None) -> pn.viewable.View
         session, live["session"] = live["session"], None
         if session is not None:
             session.close()
-        holder.objects = []
+        holder.objects, holder.dashboard = [], None
         release_memory()
+        log.info("session %s: closed", tag)
 
     pn.state.on_session_destroyed(destroyed)
-    pn.state.onload(fill, threaded=True)
+    # with a thread pool (--num-threads) Panel already runs the onload callbacks on a pool
+    # thread; threaded=True would fail without one (panel serve app.py, a notebook)
+    pn.state.onload(fill)
     return holder

@@ -64,3 +64,37 @@ def test_default_roots_are_the_files_folders_and_the_demo(tmp_path):
     assert os.path.realpath(demo_dir()) in roots.dirs
     assert roots_of(ServeOptions(files=(DEMO_GLASS,), data_roots=(str(tmp_path),))).dirs == (
         os.path.realpath(tmp_path),)
+
+
+def test_worker_pool_is_bounded():
+    import threading
+
+    from glassviz.app import pool
+
+    pool.configure(2)
+    lock, running, peak = threading.Lock(), [0], [0]
+    release = threading.Event()
+
+    def task():
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        release.wait(10)
+        with lock:
+            running[0] -= 1
+
+    try:
+        futures = [pool.submit(task) for _ in range(4)]
+        # the first two start; the others queue behind them
+        for _ in range(200):
+            if running[0] == 2:
+                break
+            threading.Event().wait(0.01)
+        assert running[0] == 2 and not futures[2].running()
+        release.set()
+        for f in futures:
+            f.result(10)
+        assert peak[0] == 2
+    finally:
+        release.set()
+        pool.configure(pool.DEFAULT_WORKERS)

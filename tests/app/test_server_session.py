@@ -67,13 +67,13 @@ def test_destroyed_session_is_collected():
         page = session_page([DEMO_GLASS], DataRoots([os.path.dirname(DEMO_GLASS)]), 2**20)
         page.server_doc(doc)
         pn.state._on_load(doc)  # what Panel runs once the browser has connected
-    session = page.objects[0].session
+    session = page.dashboard.session
     assert session.roots is not None and session.max_upload_bytes == 2**20
     upload_dir, ref = session.upload_dir, weakref.ref(session)
     del session
     _cleanup_doc(doc, destroy=True)  # what Panel does when the server destroys the session
     assert not os.path.exists(upload_dir)
-    assert page.objects == []
+    assert page.objects == [] and page.dashboard is None
     del page, doc
     gc.collect()
     assert ref() is None, [type(r).__name__ for r in gc.get_referrers(ref())][:10]
