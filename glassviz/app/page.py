@@ -23,6 +23,30 @@ import panel as pn
 
 log = logging.getLogger(__name__)
 
+_warm_lock = threading.Lock()
+_warmed = False
+
+
+def warm_imports() -> None:
+    """Import the model stack and the 3D view (torch, vtk) once per process, so that page
+    builds find them loaded.  The server runs it on a background thread once it listens; every
+    page build calls it first and so waits for it.  Builds on several threads must not import
+    these side by side: PyVista loads its plotting module on the first attribute access, and a
+    second thread then sees it half-initialised ("module 'pyvista' has no attribute 'Plotter'")."""
+    global _warmed
+    with _warm_lock:
+        if _warmed:
+            return
+        import pyvista
+
+        pyvista.Plotter  # noqa: B018 - loads pyvista.plotting now, under the lock
+
+        import glassviz.app.view3d
+        import glassviz.fields.models  # noqa: F401
+
+        _warmed = True
+
+
 LOADING = "<div class='gv-loading'>glassviz: reading the snapshots and computing the fields…</div>"
 
 
@@ -44,10 +68,11 @@ def session_page(files, roots, max_upload_bytes: int | None) -> pn.viewable.View
     def fill():
         from glassviz.app.layout import build
 
-        # one line at the start and the end of each build: the server log shows builds overlap
-        start = time.perf_counter()
-        log.info("session %s: building the dashboard (%s)", tag, threading.current_thread().name)
         try:
+            warm_imports()
+            # one line at the start and the end of each build: the server log shows builds overlap
+            start = time.perf_counter()
+            log.info("session %s: building the dashboard (%s)", tag, threading.current_thread().name)
             root = build(list(files) or None)
         except Exception as exc:  # noqa: BLE001 - this page shows one line; other sessions go on
             log.warning("a session could not be built: %s: %s", exc.__class__.__name__, exc)

@@ -113,13 +113,6 @@ def roots_of(opts: ServeOptions):
     return DataRoots(opts.data_roots) if opts.data_roots else default_roots(opts.files)
 
 
-def warm_imports() -> None:
-    """Import the model stack and the 3D view (torch, vtk) so the first page that needs them
-    does not (run on a background thread after the server listens)."""
-    import glassviz.app.view3d
-    import glassviz.fields.models  # noqa: F401
-
-
 def release_memory() -> None:
     """Collect garbage and hand freed heap back to the system (glibc keeps it otherwise)."""
     import ctypes
@@ -142,7 +135,7 @@ def serve(opts: ServeOptions) -> None:
     import panel as pn
 
     from glassviz.app import pool
-    from glassviz.app.page import session_page
+    from glassviz.app.page import session_page, warm_imports
 
     opts = check_options(opts)
     roots = roots_of(opts)
