@@ -74,8 +74,9 @@ def session_page(files, roots, max_upload_bytes: int | None) -> pn.viewable.View
             start = time.perf_counter()
             log.info("session %s: building the dashboard (%s)", tag, threading.current_thread().name)
             root = build(list(files) or None)
-        except Exception as exc:  # noqa: BLE001 - this page shows one line; other sessions go on
-            log.warning("a session could not be built: %s: %s", exc.__class__.__name__, exc)
+        except Exception as exc:  # this page shows one line; other sessions go on
+            # one line on the page; the traceback in the server's log, for whoever runs it
+            log.warning("a session could not be built: %s: %s", exc.__class__.__name__, exc, exc_info=True)
             holder.objects = [pn.pane.HTML(f"<div class='gv-message gv-error'>error: "
                                            f"{html.escape(f'{exc.__class__.__name__}: {exc}')}</div>")]
             return
