@@ -3,8 +3,8 @@
 session.
 
 * The first answer is a light page (a "loading" line); the dashboard is built in Panel's
-  ``onload``, on a thread of Panel's pool when the server has one (``--num-threads``), so
-  visitors arriving together are built side by side and none waits for another's page.
+  ``onload``, on a thread of Panel's pool when the server has one (``--num-threads``), so the
+  server keeps answering while it is built.  Builds take turns (see ``_build_lock``).
 * The store gets the server's limits: the data roots "open by path" may reach and the upload
   size.
 * A dashboard that cannot be built shows one line in its own page; other sessions go on.
@@ -47,6 +47,11 @@ def warm_imports() -> None:
         _warmed = True
 
 
+# one page build at a time: with four builds side by side one in four failed with a bare
+# AssertionError inside the dashboard's construction (not yet traced); a build runs on a pool
+# thread, so the server keeps answering and other sessions' events go on meanwhile
+_build_lock = threading.Lock()
+
 LOADING = "<div class='gv-loading'>glassviz: reading the snapshots and computing the fields…</div>"
 
 
@@ -70,10 +75,11 @@ def session_page(files, roots, max_upload_bytes: int | None) -> pn.viewable.View
 
         try:
             warm_imports()
-            # one line at the start and the end of each build: the server log shows builds overlap
-            start = time.perf_counter()
-            log.info("session %s: building the dashboard (%s)", tag, threading.current_thread().name)
-            root = build(list(files) or None)
+            with _build_lock:
+                # one line at the start and the end of each build, with the thread it runs on
+                start = time.perf_counter()
+                log.info("session %s: building the dashboard (%s)", tag, threading.current_thread().name)
+                root = build(list(files) or None)
         except Exception as exc:  # this page shows one line; other sessions go on
             # one line on the page; the traceback in the server's log, for whoever runs it
             log.warning("a session could not be built: %s: %s", exc.__class__.__name__, exc, exc_info=True)
