@@ -76,6 +76,13 @@ class AblationState(param.Parameterized):
             self.error = f"error: {state['error']}"
         return state["running"]
 
+    def close(self) -> None:
+        """Stop the job at its next stage and drop it (the session has ended)."""
+        if self.job is not None:
+            self.job.cancel()
+        self.job = None
+        self.shells = self.result = None
+
     def wait(self, snapshot, timeout: float = 600.0) -> None:
         if self.job is not None:
             self.job.join(timeout)

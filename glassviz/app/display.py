@@ -35,6 +35,10 @@ class Display(param.Parameterized):
         self._plane_key = None
         self.slab_thickness = min(self.slab_thickness, float(min(snapshot.heights)))
 
+    def clear(self) -> None:
+        """Drop the snapshot and its cached plane (a closed session)."""
+        self.snapshot, self._plane, self._plane_key = None, None, None
+
     def slab(self) -> Slab:
         return Slab(self.slab_axis, self.slab_position, self.slab_thickness)
 

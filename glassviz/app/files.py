@@ -35,6 +35,9 @@ class FileSet(param.Parameterized):
         self.new_file = True  # the last load was another file (not another frame of it)
         self._pending = None  # a snapshot open() has read, shown by the path watcher
         self._objects: dict = {}  # label in the file list -> in-memory source (see open)
+        # serving limits, set by the server (glassviz.app.page); None: no limit (notebook, tests)
+        self.roots = None  # glassviz.app.roots.DataRoots "open by path" may reach
+        self.max_upload_bytes = None
 
     def open(self, path, show: bool = True) -> bool:
         """Open a file (any format the readers support) and show it (or only list it, with
@@ -43,6 +46,11 @@ class FileSet(param.Parameterized):
         under a label ``in memory #k: ...``.  False (and one line in ``error``) for a bad file."""
         if isinstance(path, (str, os.PathLike)):
             path = os.path.abspath(os.path.expanduser(str(path).strip()))
+            if self.roots is not None and not self.roots.allows(path, extra=(self.upload_dir,)):
+                from glassviz.app.roots import OUTSIDE
+
+                self.error = f"error: {path}: {OUTSIDE}"
+                return False
         else:
             path = self._remember(path)
         self.error = ""
@@ -68,18 +76,37 @@ class FileSet(param.Parameterized):
 
     def open_upload(self, filename: str, data: bytes) -> bool:
         """Save an uploaded file in this session's directory (keeping its name, so the format
-        is known from the extension) and open it."""
+        is known from the extension) and open it.  A file over ``max_upload_bytes`` is refused
+        with one line, before anything is written."""
         import tempfile
 
         if not filename or not data:
             self.error = "error: empty upload"
             return False
+        name = os.path.basename(filename)
+        if name in ("", ".", ".."):
+            self.error = f"error: {filename!r}: not a file name"
+            return False
+        if self.max_upload_bytes is not None and len(data) > self.max_upload_bytes:
+            self.error = (f"error: {name}: {len(data) / 2**20:.1f} MB is over this server's upload limit of "
+                          f"{self.max_upload_bytes / 2**20:g} MB (glassviz serve --max-upload-mb)")
+            return False
         if self.upload_dir is None:
             self.upload_dir = tempfile.mkdtemp(prefix="glassviz-upload-")
-        target = os.path.join(self.upload_dir, os.path.basename(filename))
+        target = os.path.join(self.upload_dir, name)
         with open(target, "wb") as fh:
             fh.write(data)
         return self.open(target)
+
+    def close(self) -> None:
+        """Forget every file and in-memory source, and delete the upload folder with its files
+        (the session has ended)."""
+        import shutil
+
+        self.snapshot, self._pending, self._objects = None, None, {}
+        if self.upload_dir is not None:
+            shutil.rmtree(self.upload_dir, ignore_errors=True)
+            self.upload_dir = None
 
     def _remember(self, source) -> str:
         """The file-list label of an in-memory source (kept by this session only)."""

@@ -1,7 +1,7 @@
 """Work the dashboard runs off its event loop: the shell ablation of a picked particle.
 
-The job runs in a worker thread (torch releases the GIL in its kernels, so the page stays
-responsive) and only writes its own fields under a lock; the session copies them into its
+The job runs on the dashboard's bounded worker pool (:mod:`glassviz.app.pool`; torch releases
+the GIL in its kernels, so the page stays responsive) and only writes its own fields under a lock; the session copies them into its
 store from the page's event loop (:meth:`glassviz.app.state.Session.poll_ablation`), so no
 widget is touched from the worker.
 """
@@ -9,12 +9,17 @@ widget is touched from the worker.
 from __future__ import annotations
 
 import threading
+from concurrent.futures import wait
 
 import numpy as np
 
 # fraction of the work done after each stage (measured on the N = 4096 demo: the keep and
 # stretch batches cost about the same, the graph and full prediction far less)
 STAGES = {"graph": 0.1, "full": 0.2, "keep": 0.6, "stretch": 1.0}
+
+
+class _Cancelled(Exception):
+    """Raised inside the job between stages once it is cancelled."""
 
 
 class AblationJob:
@@ -31,13 +36,21 @@ class AblationJob:
         self._lock = threading.Lock()
         self._state = {"progress": 0.0, "status": "queued", "shells": None, "result": None, "error": None,
                        "running": True}
-        self._thread = threading.Thread(target=self._run, name="glassviz-ablation", daemon=True)
+        self._future = None
+        self._cancelled = threading.Event()
 
     def start(self) -> None:
-        self._thread.start()
+        from glassviz.app import pool
+
+        self._future = pool.submit(self._run)
 
     def join(self, timeout: float | None = None) -> None:
-        self._thread.join(timeout)
+        if self._future is not None:
+            wait([self._future], timeout)
+
+    def cancel(self) -> None:
+        """Stop at the next stage (the session that asked for it has ended)."""
+        self._cancelled.set()
 
     @property
     def running(self) -> bool:
@@ -57,6 +70,8 @@ class AblationJob:
         from glassviz.models.store import load_model
 
         try:
+            if self._cancelled.is_set():
+                raise _Cancelled
             model, card = load_model(self.model_name)
             abl = ShellAblation(model, card, self.snapshot)
             shells = hop_shells(abl.graph, self.particle)
@@ -66,6 +81,8 @@ class AblationJob:
                       "shell_size": [int(np.sum(shells == n)) for n in self.n_values]}
 
             def progress(stage):
+                if self._cancelled.is_set():
+                    raise _Cancelled
                 if stage == "full":
                     result["full"] = float(abl.full)
                     text = "keep: shells <= n only"
@@ -79,6 +96,8 @@ class AblationJob:
                 self._set(progress=STAGES[stage], status=text, result=dict(result))
 
             abl.compute(self.particle, n_values=self.n_values, delta=self.delta, progress=progress)
+        except _Cancelled:
+            self._set(status="cancelled")
         except GlassvizError as exc:
             self._set(error=str(exc), status="failed")
         except Exception as exc:  # noqa: BLE001 - shown on the page as one line

@@ -4,7 +4,6 @@ own store and views here, so two sessions never share files, selections or jobs.
 
 from __future__ import annotations
 
-import os
 import tempfile
 
 import panel as pn
@@ -55,18 +54,9 @@ def build(files=None) -> pn.viewable.Viewable:
     return root
 
 
-def serve(files=None, port: int = 5006, address: str = "localhost", show: bool = False) -> None:
-    """Serve the dashboard at http://address:port/ (one store per browser session)."""
-    files = list(files or [])
-    for f in files:
-        if not os.path.exists(f):
-            from glassviz.errors import InputError
+def close(root) -> None:
+    """End the dashboard ``root`` (from :func:`build`): stop its batch job and free its store
+    (:meth:`Session.close`)."""
+    root.views["batch"].stop()
+    root.session.close()
 
-            raise InputError(f, "no such file")
-    # import the model stack once at start, not in the first visitor's session
-    import glassviz.fields.models  # noqa: F401
-    import glassviz.app.view3d  # noqa: F401
-
-    pn.serve(lambda: build(files), port=port, address=address, show=show, title="glassviz",
-             websocket_origin=[f"{address}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"],
-             threaded=False, num_procs=1, admin=False, start=True, print_url=True)

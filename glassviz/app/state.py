@@ -119,6 +119,23 @@ class Session(param.Parameterized):
         self.files.upload_dir = value
 
     @property
+    def roots(self):
+        """The :class:`~glassviz.app.roots.DataRoots` "open by path" may reach (None: any)."""
+        return self.files.roots
+
+    @roots.setter
+    def roots(self, value) -> None:
+        self.files.roots = value
+
+    @property
+    def max_upload_bytes(self) -> int | None:
+        return self.files.max_upload_bytes
+
+    @max_upload_bytes.setter
+    def max_upload_bytes(self, value: int | None) -> None:
+        self.files.max_upload_bytes = value
+
+    @property
     def large(self) -> bool:
         return self.snapshot is not None and self.snapshot.n >= LARGE_N
 
@@ -349,6 +366,17 @@ class Session(param.Parameterized):
         return {"file": os.path.basename(snap.source or ""), "system": system, "N": snap.n, "dim": snap.dim,
                 "box": " × ".join(f"{x:.4g}" for x in snap.heights), "T": snap.temperature,
                 "frames": self.files.n_frames, "frame": self.files.frame}
+
+    # -- end of the session ---------------------------------------------------------------
+    def close(self) -> None:
+        """Free what this session holds: the snapshot and its cached fields, predictions and
+        plane, the in-memory sources, the shell-ablation job (stopped at its next stage) and
+        the upload folder with its files.  Called when the browser session ends; the store
+        shows nothing afterwards."""
+        self.ablation.close()
+        self.values.clear()
+        self.display.clear()
+        self.files.close()
 
 
 for _store, _names in FORWARDED.items():

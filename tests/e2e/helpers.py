@@ -20,12 +20,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(args=(), timeout: float = 120.0):
-    """`glassviz serve` on a free port; returns (process, url) once it accepts connections."""
-    port = free_port()
-    log = open(os.path.join(os.environ.get("TMPDIR", "/tmp"), f"glassviz-serve-{port}.log"), "w")
-    proc = subprocess.Popen([sys.executable, "-m", "glassviz.cli", "serve", *args, "--port", str(port),
-                             "--address", "127.0.0.1"], cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+def server_log(port: int) -> str:
+    """Path of the output of the test server on ``port``."""
+    return os.path.join(os.environ.get("TMPDIR", "/tmp"), f"glassviz-serve-{port}.log")
+
+
+def start_server(args=(), timeout: float = 120.0, port: int | None = None):
+    """`glassviz serve` on ``port`` (a free one when None); returns (process, url) once it
+    accepts connections.  Its output goes to :func:`server_log`."""
+    port = port or free_port()
+    with open(server_log(port), "w") as log:  # the server keeps its own copy of the descriptor
+        proc = subprocess.Popen([sys.executable, "-m", "glassviz.cli", "serve", *args, "--port", str(port),
+                                 "--address", "127.0.0.1"], cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     start = time.time()
     while time.time() - start < timeout:
         if proc.poll() is not None:

@@ -9,12 +9,14 @@ import os
 import numpy as np
 import pytest
 
+from glassviz.bundled import demo_dir
 from tests.e2e.helpers import Page
 
 pytestmark = pytest.mark.slow
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-GLASS_2D = os.path.join(REPO, "assets", "ka2d_glass_T0.05.dump")
+# the demo's 2D glass where the installed package has it: under the server's data roots
+GLASS_2D = str(demo_dir() / "ka2d_glass_T0.05.dump")
 
 
 def _png(data: bytes) -> np.ndarray:
