@@ -17,8 +17,6 @@ Example::
 
 from __future__ import annotations
 
-import os
-
 import panel as pn
 
 from glassviz.errors import GlassvizError
