@@ -93,9 +93,17 @@ def cubic_group(dim: int = 3) -> np.ndarray:
     return np.array(mats, dtype=np.float32)
 
 
+AT_CUTOFF = 1e-4  # σ: far above float32 rounding of positions (~1e-6 σ in a box of 15 σ)
+
+
 def pair_values_on_edges(graph: RadiusGraph, pairs: np.ndarray, change: np.ndarray) -> np.ndarray:
     """(E,) float32: values of pairs i < j ((P, 2), (P,)) on both of the graph's directed edges
-    of each pair (self-edges: 0).  Every non-self edge must have a pair value."""
+    of each pair (self-edges: 0).
+
+    Every non-self edge must have a pair value, except edges within ``AT_CUTOFF`` of the graph's
+    cutoff: data files choose their pairs from the float64 positions of the simulation and store
+    float32 positions, so a pair at r = 2 - 1e-7 in the graph may be at 2 + 1e-7 in the file.
+    Those edges get NaN (no target; the training loss and the scores skip them)."""
     n = graph.n
     lo = np.minimum(graph.senders, graph.receivers)
     hi = np.maximum(graph.senders, graph.receivers)
@@ -108,6 +116,9 @@ def pair_values_on_edges(graph: RadiusGraph, pairs: np.ndarray, change: np.ndarr
     out = np.zeros(graph.n_edges, dtype=np.float32)
     out[ok] = change[order[pos[ok]]]
     missing = (~ok) & (graph.senders != graph.receivers)
+    at_cutoff = missing & (np.linalg.norm(graph.vectors, axis=1) > graph.cutoff - AT_CUTOFF)
+    out[at_cutoff] = np.nan
+    missing &= ~at_cutoff
     if missing.any():
         raise GlassvizError(f"{missing.sum()} graph edges have no stored pair-distance change "
                             "(the data's edge cutoff is smaller than the graph's)")

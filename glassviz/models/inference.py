@@ -135,7 +135,7 @@ def edge_pearson(edges: np.ndarray, graph: RadiusGraph, species: np.ndarray, tru
                  r_max: float = 1.35) -> float:
     """BOTAN's edge score: Pearson between predicted and true pair-distance changes, both (E,)
     on the graph's edges (``pair_values_on_edges``), over A-A pairs with r_ij(0) < r_max."""
-    keep = aa_short_edges(graph, species, r_max)
+    keep = aa_short_edges(graph, species, r_max) & np.isfinite(truth)
     return float(np.corrcoef(edges[keep], truth[keep])[0, 1])
 
 

@@ -116,7 +116,9 @@ class Trainer(EpochLoop):
         nodes, edges = out
         loss = self.s.p_node * torch.mean((nodes - target) ** 2)
         if sample.edge_target is not None and self.s.p_node < 1:
-            loss = loss + (1 - self.s.p_node) * torch.mean((edges - torch.from_numpy(sample.edge_target)) ** 2)
+            et = torch.from_numpy(sample.edge_target)
+            known = torch.isfinite(et)  # edges at the cutoff have no stored target (pair_values_on_edges)
+            loss = loss + (1 - self.s.p_node) * torch.mean((edges[known] - et[known]) ** 2)
         return loss
 
     def evaluate(self, samples: list[Sample]) -> dict:
@@ -146,7 +148,7 @@ class Trainer(EpochLoop):
         nodes = float(np.mean(np.concatenate([t.node_target for t in self.train])))
         if self.s.p_node >= 1 or self.train[0].edge_target is None:
             return nodes
-        edges = float(np.mean(np.concatenate([t.edge_target for t in self.train])))
+        edges = float(np.nanmean(np.concatenate([t.edge_target for t in self.train])))
         return self.s.p_node * nodes + (1 - self.s.p_node) * edges
 
     def mean_prediction(self) -> float:

@@ -1,5 +1,6 @@
 """Training the propensity networks: edge targets, splits, learning, resuming, the CLI."""
 
+import dataclasses
 import glob
 import json
 import os
@@ -48,6 +49,16 @@ def test_pair_values_land_on_both_directed_edges(rng):
         assert v == (0 if s == r else np.float32(lookup[(min(s, r), max(s, r))]))
     with pytest.raises(GlassvizError, match="no stored pair-distance change"):
         pair_values_on_edges(g, pairs[1:], values[1:])
+    # a pair within float32 rounding of the cutoff that the file left out: no target (NaN)
+    r_pair = np.linalg.norm(g.vectors, axis=1)
+    longest = int(np.argmax(r_pair))
+    g_at = dataclasses.replace(g, cutoff=float(r_pair[longest]) + 5e-5)
+    key = (min(g.senders[longest], g.receivers[longest]), max(g.senders[longest], g.receivers[longest]))
+    drop = np.array([tuple(p) != key for p in pairs])
+    at = pair_values_on_edges(g_at, pairs[drop], values[drop])
+    lost = np.isnan(at)
+    assert lost.sum() == 2 and np.allclose(r_pair[lost], r_pair[longest])
+    assert np.array_equal(at[~lost], on_edges[~lost])
     # one directed edge per A-A pair closer than 1.35
     mask = aa_short_edges(g, snap.species)
     chosen = {(int(a), int(b)) for a, b in zip(g.senders[mask], g.receivers[mask])}
