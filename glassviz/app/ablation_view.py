@@ -11,6 +11,7 @@ import param
 from bokeh.models import ColumnDataSource, LinearColorMapper, Span
 from bokeh.plotting import figure
 
+from glassviz.app.document import on_document
 from glassviz.app.state import Session
 from glassviz.app.views2d import VIEW_PX, FieldGrid, palette
 
@@ -27,8 +28,6 @@ class AblationPanel(pn.viewable.Viewer):
         super().__init__(**params)
         session, grid = self.session, self.grid
         self.run = pn.widgets.Button(name="Run shell ablation", button_type="primary", css_classes=["gv-ablate"])
-        from glassviz.app.controls import on_document
-
         self.run.on_click(on_document(self.start))
         self.progress = pn.indicators.Progress(value=0, max=100, width=300, bar_color="primary",
                                                css_classes=["gv-ablation-progress"])
@@ -65,13 +64,16 @@ class AblationPanel(pn.viewable.Viewer):
         self._callback = None
         self.update_picked()
         self.update_result()
-        session.picks.param.watch(lambda *e: self.update_picked(), ["picked"])
-        session.values.param.watch(lambda *e: self.update_picked(), ["version"])
-        session.ablation.param.watch(lambda *e: self.update_result(), ["result", "progress", "status"])
+        # drawn on the document's tick (glassviz.app.document): the changes arrive on pool threads
+        picked, result, shells = on_document(self.update_picked), on_document(self.update_result), \
+            on_document(self.update_shells)
+        session.picks.param.watch(lambda *e: picked(), ["picked"])
+        session.values.param.watch(lambda *e: picked(), ["version"])
+        session.ablation.param.watch(lambda *e: result(), ["result", "progress", "status"])
         self.update_shells()
-        session.ablation.param.watch(lambda *e: self.update_shells(), ["shells"])
-        session.param.watch(lambda *e: self.update_shells(), ["snapshot_version"])
-        session.display.param.watch(lambda *e: self.update_shells(), ["slab_axis", "slab_position", "slab_thickness"])
+        session.ablation.param.watch(lambda *e: shells(), ["shells"])
+        session.param.watch(lambda *e: shells(), ["snapshot_version"])
+        session.display.param.watch(lambda *e: shells(), ["slab_axis", "slab_position", "slab_thickness"])
 
     def __panel__(self):
         return self.panel

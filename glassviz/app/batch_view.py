@@ -18,6 +18,7 @@ import io
 import panel as pn
 import param
 
+from glassviz.app.document import on_document
 from glassviz.app.labels import state_label
 from glassviz.app.state import Session
 
@@ -50,8 +51,6 @@ class BatchPanel(pn.viewable.Viewer):
                                                       label="table (.csv)", disabled=True)
         self.figure_download = pn.widgets.FileDownload(callback=self._figure_pdf, filename="correlations.pdf",
                                                        label="figure (.pdf)", disabled=True)
-        from glassviz.app.controls import on_document
-
         self.run.on_click(on_document(self.start))
         self.cancel.on_click(on_document(self.stop))
         self._job = None

@@ -10,6 +10,7 @@ import param
 from bokeh.models import ColumnDataSource, LinearColorMapper
 from bokeh.plotting import figure
 
+from glassviz.app.document import on_document
 from glassviz.app.state import Session
 from glassviz.app.views2d import palette
 from glassviz.fields.names import FieldName
@@ -47,7 +48,8 @@ class ComparePanel(pn.viewable.Viewer):
         self.panel = pn.Row(pn.Column(widgets, self.info), pn.pane.Bokeh(self.matrix), pn.pane.Bokeh(self.scatter),
                             name="Compare", css_classes=["gv-compare"])
         self.update()
-        update = lambda *e: self.update()
+        draw = on_document(self.update)  # glassviz.app.document: drawn on the document's tick
+        update = lambda *e: draw()
         session.values.param.watch(update, ["version"])
         session.compare.param.watch(update, ["corr_method", "species", "corr_selection_only", "scatter_x",
                                              "scatter_y"])

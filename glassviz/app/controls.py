@@ -7,20 +7,8 @@ import html
 
 import panel as pn
 
+from glassviz.app.document import on_document
 from glassviz.app.state import Session
-
-
-def on_document(fn):
-    """Run ``fn`` on the page's next tick, under the document lock.  Panel runs button
-    callbacks as tasks outside the lock, where changing widget options or adding models
-    fails; outside a server (tests, benchmarks) ``fn`` runs at once."""
-    def run(*_):
-        doc = pn.state.curdoc
-        if doc is None or getattr(doc, "session_context", None) is None:
-            fn()
-        else:
-            doc.add_next_tick_callback(fn)
-    return run
 
 
 def header(session: Session) -> pn.pane.HTML:

@@ -15,6 +15,7 @@ import numpy as np
 import panel as pn
 import param
 
+from glassviz.app.document import on_document
 from glassviz.app.plane import AXES, particle_radii
 from glassviz.app.state import Session
 
@@ -59,7 +60,8 @@ class Scene3D(pn.viewable.Viewer):
                                 enable_keybindings=False, margin=0)
         self.panel = pn.Column(self.title, self.pane, css_classes=["gv-view", "gv-3d"], margin=4)
         self.redraw()
-        redraw = lambda *e: self.redraw()
+        draw = on_document(self.redraw)  # glassviz.app.document: drawn on the document's tick
+        redraw = lambda *e: draw()
         session.values.param.watch(redraw, ["version"])
         session.display.param.watch(redraw, ["cmap", "clim", "slab_axis", "slab_position", "slab_thickness"])
         session.choice.param.watch(redraw, ["species"])

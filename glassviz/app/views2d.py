@@ -34,6 +34,7 @@ from bokeh.models import (
 )
 from bokeh.plotting import figure
 
+from glassviz.app.document import on_document
 from glassviz.app.plane import particle_radii
 from glassviz.app.state import Session
 from glassviz.fields.names import FieldName
@@ -208,14 +209,17 @@ class FieldGrid(pn.viewable.Viewer):
         self._columns: dict[str, str] = {}
         self.layout = pn.FlexBox(sizing_mode="stretch_width", css_classes=["gv-grid"])
         self.rebuild()
-        session.param.watch(lambda *e: self.schedule_rebuild(), ["snapshot_version"])
-        session.choice.param.watch(lambda *e: self.schedule_rebuild(), ["fields"])
-        session.values.param.watch(lambda *e: self.refresh(), ["version"])
-        session.display.param.watch(lambda *e: self.refresh(), ["cmap", "clim"])
-        session.choice.param.watch(lambda *e: self.refresh(), ["species"])
-        session.display.param.watch(lambda *e: self.replane(), ["slab_axis", "slab_position", "slab_thickness"])
-        session.picks.param.watch(lambda *e: self.show_selection(), ["selection"])
-        session.picks.param.watch(lambda *e: self.show_pick(), ["picked"])
+        # drawn on the document's tick (glassviz.app.document): the changes arrive on pool threads
+        rebuild, refresh = on_document(self.rebuild), on_document(self.refresh)
+        replane, selection, pick = on_document(self.replane), on_document(self.show_selection), on_document(self.show_pick)
+        session.param.watch(lambda *e: rebuild(), ["snapshot_version"])
+        session.choice.param.watch(lambda *e: rebuild(), ["fields"])
+        session.values.param.watch(lambda *e: refresh(), ["version"])
+        session.display.param.watch(lambda *e: refresh(), ["cmap", "clim"])
+        session.choice.param.watch(lambda *e: refresh(), ["species"])
+        session.display.param.watch(lambda *e: replane(), ["slab_axis", "slab_position", "slab_thickness"])
+        session.picks.param.watch(lambda *e: selection(), ["selection"])
+        session.picks.param.watch(lambda *e: pick(), ["picked"])
 
     def __panel__(self):
         return self.layout
@@ -230,22 +234,6 @@ class FieldGrid(pn.viewable.Viewer):
         tips = [("id", "@id"), ("species", "@species")]
         tips += [(s.title(n).split("  ")[0] + " " + n, "@" + self.column(n) + "{0.0000}") for n in s.choice.fields]
         return tips
-
-    def schedule_rebuild(self):
-        """Rebuild on the document's next tick, under its lock: a widget event is handled with
-        the document unlocked, where Bokeh refuses new models (one pending rebuild at most)."""
-        doc = pn.state.curdoc
-        if doc is None or getattr(doc, "session_context", None) is None:
-            self.rebuild()
-            return
-        if not getattr(self, "_pending", False):
-            self._pending = True
-
-            def run():
-                self._pending = False
-                self.rebuild()
-
-            doc.add_next_tick_callback(run)
 
     def rebuild(self):
         """New figures for a new snapshot or a new set of fields."""
