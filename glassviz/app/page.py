@@ -99,7 +99,7 @@ def session_page(files, roots, max_upload_bytes: int | None) -> pn.viewable.View
 
     def destroyed(_context):
         from glassviz.app.layout import close
-        from glassviz.app.server import release_memory
+        from glassviz.memory import release_memory
 
         live["closed"] = True
         root, live["root"] = live["root"], None

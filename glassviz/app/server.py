@@ -113,21 +113,6 @@ def roots_of(opts: ServeOptions):
     return DataRoots(opts.data_roots) if opts.data_roots else default_roots(opts.files)
 
 
-def release_memory() -> None:
-    """Collect garbage and hand freed heap back to the system (glibc keeps it otherwise)."""
-    import ctypes
-    import ctypes.util
-    import gc
-
-    gc.collect()
-    name = ctypes.util.find_library("c")
-    if name:
-        try:
-            ctypes.CDLL(name).malloc_trim(0)
-        except (OSError, AttributeError):
-            pass  # not glibc: nothing to trim
-
-
 def serve(opts: ServeOptions) -> None:
     """Serve the dashboard at http://ADDRESS:PORT/PREFIX (one store per browser session)."""
     import secrets
