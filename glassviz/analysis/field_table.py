@@ -57,10 +57,10 @@ class FieldsJob:
     def batched_models(self) -> list[str]:
         """Models whose pass is batched across snapshots (and shared by their fields)."""
         from glassviz.fields import FieldName
-        from glassviz.fields.models import BATCHED_KINDS
+        from glassviz.fields.models import BATCHED_KINDS, passes
 
         parsed = [FieldName.parse(n) for n in self.names]
-        return list(dict.fromkeys(p.model for p in parsed if p.is_model and p.kind in BATCHED_KINDS))
+        return list(dict.fromkeys(m for p in parsed if p.is_model and p.kind in BATCHED_KINDS for m in passes(p)))
 
     @property
     def batch_size(self) -> int:

@@ -12,10 +12,16 @@ from __future__ import annotations
 
 from glassviz.errors import GlassvizError
 from glassviz.fields.names import FieldName
+from glassviz.models.store import ensemble_members
 
 TIME_RTOL = 0.05
 TEMPERATURE_RTOL = 0.02
-MODEL_FIELD_ORDER = ("propensity", "edge_change", "gradcam", "attention")
+MODEL_FIELD_ORDER = ("propensity", "edge_change", "propensity_mean", "propensity_std", "gradcam", "attention")
+# one view of each of these (per architecture) is shown by default; the ensemble's fields cost a
+# pass of every member, so they are offered, not drawn unasked
+DEFAULT_MODEL_KINDS = ("propensity", "edge_change", "gradcam", "attention")
+# the kinds a horizon change swaps for the same kind of the model at the new horizon
+HORIZON_KINDS = ("propensity", "edge_change", "propensity_mean", "propensity_std")
 PLAIN_DEFAULTS = ("propensity", "voronoi_volume", "tong_tanaka")
 DEFAULT_COLUMNS = 2  # the file's own columns shown when it opens
 
@@ -34,6 +40,8 @@ class ModelCatalogue:
         self.snapshot = snapshot
         self.cards = []
         for card in cards:
+            if card.get("member_of"):  # offered through its ensemble's fields
+                continue
             try:
                 check_compatible(card, snapshot)
             except GlassvizError:
@@ -100,6 +108,8 @@ class ModelCatalogue:
             models.append(FieldName("propensity", card["name"]))
             if card.get("arch") == "botan":
                 models.append(FieldName("edge_change", card["name"]))
+            if len(ensemble_members(card)) > 1:
+                models += [FieldName("propensity_mean", card["name"]), FieldName("propensity_std", card["name"])]
         for card in self.cards:
             if card.get("arch") == "cnn":
                 models.append(FieldName("gradcam", card["name"]))
@@ -120,7 +130,7 @@ class ModelCatalogue:
         seen, chosen = set(), []
         for n in avail:
             f = FieldName.parse(n)
-            if not (f.is_model and f.kind in MODEL_FIELD_ORDER):
+            if not (f.is_model and f.kind in DEFAULT_MODEL_KINDS):
                 continue
             key = (f.kind, self.card(f.model).get("arch"))
             if key not in seen:
@@ -136,9 +146,10 @@ class ModelCatalogue:
         out = []
         for n in names:
             f = FieldName.parse(n)
-            if f.is_model and f.kind in ("propensity", "edge_change"):
+            if f.is_model and f.kind in HORIZON_KINDS:
                 arch = self.card(f.model).get("arch")
-                match = [c for c in self.propensity_models(time) if c.get("arch") == arch]
+                match = [c for c in self.propensity_models(time) if c.get("arch") == arch
+                         and (f.kind not in ("propensity_mean", "propensity_std") or len(ensemble_members(c)) > 1)]
                 if match:
                     out.append(str(f.with_model(match[0]["name"])))
             else:

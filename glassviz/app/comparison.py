@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import param
 
-SCORED_ON_A = ("propensity", "edge_change")  # model field kinds whose models are scored on type A
+SCORED_ON_A = ("propensity", "edge_change", "propensity_mean", "propensity_std")  # model field kinds whose models are scored on type A
 
 
 class Comparison(param.Parameterized):

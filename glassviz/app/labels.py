@@ -22,6 +22,8 @@ SYMBOLS = {
 MODEL_KINDS = {
     "propensity": ("p̂", "predicted propensity"),
     "edge_change": ("Δr̂", "predicted pair-distance change"),
+    "propensity_mean": ("p̄", "ensemble-mean predicted propensity"),
+    "propensity_std": ("σₚ", "ensemble spread of the predicted propensity"),
     "gradcam": ("Γ", "Grad-CAM"),
     "attention": ("a", "attention received"),
 }

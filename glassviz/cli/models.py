@@ -24,6 +24,14 @@ def add_parser(sub) -> None:
                     help="time horizon the weights predict (deepmind default: from the name, s09 at T 0.44 = 0.132)")
     mi.add_argument("--system", default="KA3D", help="system the weights were trained on (default KA3D)")
     mi.set_defaults(run=run_models_import)
+    me = ms.add_parser("ensemble", help="make models an ensemble (fields propensity_mean@NAME, propensity_std@NAME)",
+                       description="Record MEMBERS (propensity models predicting the same quantity as NAME: same "
+                                   "architecture, system, temperature and time) as NAME's ensemble, in the cards. "
+                                   "propensity_mean@NAME and propensity_std@NAME are then the mean and the sample "
+                                   "standard deviation of the members' predictions (NAME included).")
+    me.add_argument("name")
+    me.add_argument("members", nargs="+")
+    me.set_defaults(run=run_models_ensemble)
 
 
 def run_models_list(args) -> int:
@@ -33,7 +41,7 @@ def run_models_list(args) -> int:
     cards = list_cards()
     if args.json:
         keys = ("name", "kind", "arch", "system", "dim", "temperature", "time", "classes", "source", "metrics",
-                "origin")
+                "origin", "ensemble", "member_of")
         print(json.dumps([{k: c.get(k) for k in keys} for c in cards], indent=1))
         return 0
     if not cards:
@@ -44,7 +52,19 @@ def run_models_list(args) -> int:
     for c in cards:
         what = f"T={c.get('temperature')} t={c.get('time')}" if c["kind"] == "propensity" else \
             f"classes {', '.join(map(str, c.get('classes') or []))}"
+        if c.get("ensemble"):
+            what += f", ensemble of {len(c['ensemble']['members'])}"
+        if c.get("member_of"):
+            what += f", member of {c['member_of']}"
         print(f"{c['name']:28s} {c['arch']:9s} {c.get('system') or '-':6s} {what}  [{c['origin']}]")
+    return 0
+
+
+def run_models_ensemble(args) -> int:
+    from glassviz.models.store import set_ensemble
+
+    path = set_ensemble(args.name, args.members)
+    print(f"{args.name}: ensemble of {len(args.members) + 1} recorded in {path}")
     return 0
 
 

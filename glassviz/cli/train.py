@@ -35,7 +35,14 @@ def add_parser(sub) -> None:
                          "(always done for fresh networks)")
     tr.add_argument("--val-frac", type=float, default=0.1)
     tr.add_argument("--test-frac", type=float, default=0.1)
-    tr.add_argument("--seed", type=int, default=0)
+    tr.add_argument("--seed", type=int, default=0, help="random numbers of the run: data order, rotations, "
+                                                       "the split (unless --split-seed), the bootstrap")
+    tr.add_argument("--split-seed", type=int, default=None,
+                    help="seed of the train/validation/test split (default --seed): ensemble members share their "
+                         "base model's split")
+    tr.add_argument("--bootstrap", action="store_true",
+                    help="train on a resample with replacement of the training configurations (drawn with --seed): "
+                         "ensemble members each see their own resample")
     tr.add_argument("--store", default=None, help="directory to save the model in (default: the user model directory)")
     tr.add_argument("--workdir", default=None, help="checkpoints and log (default: <store>/NAME.training)")
     tr.add_argument("--licence", default=None, help="licence of the training data to record in the card")
@@ -68,13 +75,15 @@ def run_train(args) -> int:
         return run_train_classifier(args)
     import glassviz
     from glassviz.models.store import check_name, load_model, save_model, user_dir
-    from glassviz.train.propensity import Trainer, TrainSettings, load_samples, split_files
+    from glassviz.train.propensity import Trainer, TrainSettings, bootstrap, load_samples, split_files
 
     args.epochs = 200 if args.epochs is None else args.epochs
     args.patience = 20 if args.patience is None else args.patience
     check_name(args.output)
     files = data_files(args.data)
-    split = split_files(files, args.val_frac, args.test_frac, args.seed)
+    split = split_files(files, args.val_frac, args.test_frac, args.seed if args.split_seed is None else args.split_seed)
+    if args.bootstrap:
+        split["train"] = bootstrap(split["train"], args.seed)
     first = glassviz.load(files[0])
     system = first.system()
     if system is None:
@@ -110,7 +119,12 @@ def run_train(args) -> int:
     log = _reporter(args.output)
     log(f"{len(split['train'])} training, {len(split['val'])} validation, {len(split['test'])} test configurations "
         f"of {system.name}, t = {time}")
-    samples = {k: load_samples(v, time, args.arch, with_edges=with_edges) for k, v in split.items()}
+    if args.bootstrap:  # the resample names some files more than once: each is read once
+        unique = sorted(set(sum(split.values(), [])))
+        by_file = dict(zip(unique, load_samples(unique, time, args.arch, with_edges=with_edges), strict=True))
+        samples = {k: [by_file[f] for f in v] for k, v in split.items()}
+    else:
+        samples = {k: load_samples(v, time, args.arch, with_edges=with_edges) for k, v in split.items()}
     store = args.store or user_dir()
     workdir = args.workdir or os.path.join(store, args.output + ".training")
     settings = TrainSettings(arch=args.arch, time=time, epochs=args.epochs, patience=args.patience,
@@ -128,6 +142,8 @@ def run_train(args) -> int:
         "training": {"files": {k: [os.path.relpath(f) for f in v] for k, v in split.items()},
                      "init": args.init, "output_bias_matched": bool(settings.init_output_bias), "epochs_run": result["epochs_run"], "best_epoch": result["best_epoch"],
                      "optimizer": "Adam lr 1e-4, gradient clip 1", "augmentation": "random cubic rotation/reflection",
+                     "split_seed": args.seed if args.split_seed is None else args.split_seed,
+                     "bootstrap": bool(args.bootstrap),
                      "loss": "MSE on type-A propensity" if args.arch == "ntgnn" else
                      f"{args.p_node} MSE(nodes) + {1 - args.p_node:g} MSE(edges)", "seed": args.seed},
         "metrics": {"validation": val, "test": test,

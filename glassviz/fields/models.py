@@ -4,6 +4,12 @@
 ``edge_change@MODEL``  BOTAN only: the mean predicted pair-distance change Delta r_ij(t) over the
                        pairs i belongs to in the model's graph (r_ij(0) < cutoff), i.e. over the
                        directed edges received by i (each pair contributes once to each end).
+``propensity_mean@MODEL``, ``propensity_std@MODEL``
+                       models with an ensemble (their card lists its members, the model first;
+                       :func:`glassviz.models.store.set_ensemble`): the mean over the M members'
+                       predicted propensities and their sample standard deviation,
+                       sigma_i = sqrt(sum_m (p_i^m - mean_i)^2 / (M - 1)), a per-particle
+                       uncertainty of the prediction.
 ``gradcam@MODEL``      CNN classifiers: the Grad-CAM score Gamma_i of the ``glass`` class (of the
                        predicted class for models without one), :mod:`glassviz.explain.gradcam`.
 ``attention@MODEL``    attention classifiers: the attention a particle receives from its
@@ -25,7 +31,9 @@ from glassviz.errors import GlassvizError
 from glassviz.fields.registry import register_model_field
 
 # field kinds whose model pass is batched across snapshots (see run_many)
-BATCHED_KINDS = ("propensity", "edge_change", "gradcam", "attention")
+BATCHED_KINDS = ("propensity", "edge_change", "gradcam", "attention", "propensity_mean", "propensity_std")
+# field kinds computed from every member of the model's ensemble
+ENSEMBLE_KINDS = ("propensity_mean", "propensity_std")
 _MODELS: dict = {}
 
 
@@ -53,6 +61,39 @@ def _propensity_model(name: str):
         raise GlassvizError(f"model {name!r} is a {card.get('kind')} model; propensity fields need a "
                             "propensity model (NT-GNN or BOTAN)")
     return model, card
+
+
+def passes(field) -> list[str]:
+    """Models whose forward pass the field (a :class:`~glassviz.fields.names.FieldName` of a
+    model field) needs: the members of the ensemble for the ensemble kinds, else the model."""
+    if field.kind in ENSEMBLE_KINDS:
+        return members(field.model)
+    return [field.model]
+
+
+def members(name: str) -> list[str]:
+    """The members of the ensemble of model ``name`` (``name`` first)."""
+    from glassviz.models.store import ensemble_members
+
+    _, card = _propensity_model(name)
+    names = ensemble_members(card)
+    if len(names) < 2:
+        raise GlassvizError(f"model {name!r} has no ensemble (its card lists no members); "
+                            "propensity_mean@ and propensity_std@ need one")
+    return names
+
+
+def _member_predictions(ctx, name: str) -> np.ndarray:
+    """(M, N) the propensities predicted by the M members of ``name``'s ensemble."""
+    return np.stack([prediction(ctx, m).nodes for m in members(name)])
+
+
+def propensity_mean_field(ctx, name: str) -> np.ndarray:
+    return _member_predictions(ctx, name).mean(axis=0)
+
+
+def propensity_std_field(ctx, name: str) -> np.ndarray:
+    return _member_predictions(ctx, name).std(axis=0, ddof=1)
 
 
 def prediction(ctx, name: str):
@@ -154,3 +195,5 @@ register_model_field("gradcam", gradcam_field)
 register_model_field("attention", attention_field)
 register_model_field("propensity", propensity_field)
 register_model_field("edge_change", edge_change_field)
+register_model_field("propensity_mean", propensity_mean_field)
+register_model_field("propensity_std", propensity_std_field)

@@ -141,20 +141,55 @@ def save_model(model, card: dict, directory: str | None = None) -> str:
     return base + ".json"
 
 
-def record_metrics(name: str, key: str, metrics: dict) -> str:
-    """Add ``metrics`` to the card of model ``name`` under ``metrics[key]`` (atomically)."""
+def _rewrite_card(name: str, update) -> str:
+    """Apply ``update(card)`` to the card of model ``name`` and write it back atomically."""
     _, path = locate(name)
     with open(path) as fh:
         card = json.load(fh)
-    card.setdefault("metrics", {})[key] = metrics
+    update(card)
     try:
         with open(path + ".tmp", "w") as fh:
             json.dump(card, fh, indent=1, sort_keys=True)
             fh.write("\n")
         os.replace(path + ".tmp", path)
     except OSError as exc:
-        raise GlassvizError(f"cannot record metrics in {path}: {exc.strerror}") from None
+        raise GlassvizError(f"cannot write {path}: {exc.strerror}") from None
     return path
+
+
+def record_metrics(name: str, key: str, metrics: dict) -> str:
+    """Add ``metrics`` to the card of model ``name`` under ``metrics[key]`` (atomically)."""
+    return _rewrite_card(name, lambda card: card.setdefault("metrics", {}).__setitem__(key, metrics))
+
+
+# what members of an ensemble must share with its base model
+ENSEMBLE_KEYS = ("kind", "arch", "system", "dim", "temperature", "time", "graph")
+
+
+def ensemble_members(card: dict) -> list[str]:
+    """Names of the ensemble of the model of ``card`` (the model itself first); [] when none."""
+    return list((card.get("ensemble") or {}).get("members") or [])
+
+
+def set_ensemble(name: str, members: list[str]) -> str:
+    """Make ``name`` and ``members`` (propensity models predicting the same quantity: same
+    architecture, system, temperature, time and graph) an ensemble: the card of ``name`` lists
+    them all (``ensemble.members``, ``name`` first) and each member's card names its base
+    (``member_of``), so that the dashboard offers the ensemble's fields rather than each member."""
+    base = _read_card(locate(name)[1])
+    if base.get("kind") != "propensity":
+        raise GlassvizError(f"model {name!r} is a {base.get('kind')} model; ensembles are of propensity models")
+    members = [m for m in dict.fromkeys(members) if m != name]
+    if not members:
+        raise GlassvizError(f"an ensemble of {name!r} needs at least one other member")
+    for m in members:
+        card = _read_card(locate(m)[1])
+        differ = [k for k in ENSEMBLE_KEYS if card.get(k) != base.get(k)]
+        if differ:
+            raise GlassvizError(f"model {m!r} differs from {name!r} in {', '.join(differ)}: not a member of its ensemble")
+    for m in members:
+        _rewrite_card(m, lambda card: card.__setitem__("member_of", name))
+    return _rewrite_card(name, lambda card: card.__setitem__("ensemble", {"members": [name, *members]}))
 
 
 def check_compatible(card: dict, snapshot) -> None:

@@ -70,6 +70,14 @@ def split_files(paths, val_frac: float = 0.1, test_frac: float = 0.1, seed: int 
     return {"train": train, "val": val, "test": test}
 
 
+def bootstrap(paths: list[str], seed: int) -> list[str]:
+    """A resample with replacement of ``paths`` (same length, sorted), drawn from ``seed``: each
+    member of a bagged ensemble trains on its own (Breiman, Mach. Learn. 24, 123 (1996)); about
+    1 - 1/e = 63 % of the configurations appear in each, some of them more than once."""
+    rng = np.random.default_rng([seed, 0xB007])
+    return sorted(paths[k] for k in rng.integers(len(paths), size=len(paths)))
+
+
 @dataclass
 class TrainSettings:
     arch: str
