@@ -42,6 +42,30 @@ def n4096_table(cards):
         print(r)
 
 
+def ensemble_table(cards):
+    """Ensembles on the N = 4096 test set (metrics.ensemble_N4096_t<t>, benchmarks/ensemble.py)."""
+    rows = []
+    for c in cards:
+        for key in sorted(k for k in c.get("metrics", {}) if k.startswith("ensemble_N4096_t")):
+            e = c["metrics"][key]
+            rows.append(f"| `{c['name']}` | {e['time']:g} | {len(e['members'])} | {fmt(e['single'])} | "
+                        f"{', '.join(fmt(x) for x in e['members_pearson'])} | {fmt(e['mean'])} | "
+                        f"{fmt(e['spread_error_spearman'])} | {fmt(e['error_low_spread_quartile'], '.4f')} / "
+                        f"{fmt(e['error_high_spread_quartile'], '.4f')} | {fmt(e['spread_over_rms_error'], '.2f')} |")
+    if not rows:
+        return
+    print("\n### Ensembles (`pretrained/train_ensembles.sh`, `python benchmarks/ensemble.py --record`)\n")
+    print("Each bundled T = 0.64 BOTAN with 3 members fine-tuned for 3 epochs from it on bootstrap resamples")
+    print("of its training configurations.  On the N = 4096 test set: type-A Pearson of the model alone, of")
+    print("each member and of the ensemble mean (`propensity_mean@`); how the spread (`propensity_std@`)")
+    print("tracks the error of the mean: Spearman(spread, |error|) over type-A particles, the mean |error|")
+    print("in the lowest / highest quartile of spread, and mean spread / rms error.\n")
+    print("| model | t | members | alone | each member | ensemble mean | Spearman(spread, abs error) | abs error, low / high spread | spread / rms error |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(r)
+
+
 def main():
     cards = [json.load(open(p)) for p in sorted(glob.glob(os.path.join(HERE, "*.json")))]
     classifiers = [c for c in cards if c.get("kind") == "classifier"]
@@ -61,6 +85,8 @@ def main():
     print("| model | arch | T | t | start | epochs (best) | validation | test, 16 replicas | test, 64 replicas | edges (64) | orientations: Pearson range, spread | licence |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for c in cards:
+        if c.get("member_of"):  # in the ensembles' table
+            continue
         m = c.get("metrics", {})
         ref = m.get("test_64_replicas") or m.get("reference_test") or {}
         rot = ref.get("rotations", {})
@@ -77,6 +103,7 @@ def main():
               f"{tr.get('epochs_run')} ({tr.get('best_epoch')}) | {fmt(m.get('validation', {}).get('pearson'))} | "
               f"{fmt(t16)} | {fmt(t64)} | {fmt(ref.get('edge_mean'))} | {rng} | {c.get('licence')} |")
     n4096_table(cards)
+    ensemble_table(cards)
     print("\nThe T = 0.44 BOTAN is scored on its 2 test files of the pyg_botan reference data (32 replicas);")
     print("published at T = 0.44, tau_alpha: BOTAN 0.752 (400 configurations for training).")
     print("Published at T = 0.64, t = 16.5 (N = 4096, 400 configurations): BOTAN 0.661, SE(3)-GNN 0.663,")

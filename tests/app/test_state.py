@@ -240,3 +240,23 @@ def test_serve_refuses_a_missing_file_in_one_line():
 
     rc, _, err = run_cli("serve", "/nonexistent/run.dump", "--port", "1")
     assert rc == 2 and err.strip() == "glassviz: error: /nonexistent/run.dump: no such file"
+
+
+def test_ensemble_spread_is_a_field_of_the_dashboard(demo):
+    """The bundled BOTAN's ensemble (pretrained/train_ensembles.sh) gives propensity_mean@ and
+    propensity_std@ views; its members are not offered one by one."""
+    demo.time = 0.5
+    try:
+        avail = demo.available_fields()
+        name = "botan_ka3d_T0.64_t0.5"
+        assert f"propensity_std@{name}" in avail and f"propensity_mean@{name}" in avail
+        assert not any("_m1" in n for n in avail)
+        demo.fields = demo.fields + [f"propensity_std@{name}", f"propensity_mean@{name}"]
+        shown = demo.shown()
+        want = compute_fields(demo.snapshot, [f"propensity_std@{name}", f"propensity_mean@{name}"])
+        np.testing.assert_allclose(shown[f"propensity_std@{name}"], want[f"propensity_std@{name}"], rtol=1e-6)
+        np.testing.assert_allclose(shown[f"propensity_mean@{name}"], want[f"propensity_mean@{name}"], rtol=1e-6)
+        assert shown[f"propensity_std@{name}"].mean() > 0
+        assert demo.field_error(f"propensity_std@{name}") is None
+    finally:
+        demo.time = 16.5
