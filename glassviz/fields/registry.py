@@ -57,7 +57,8 @@ FIELDS: dict[str, FieldSpec] = {}
 MODEL_FIELDS: dict[str, Callable] = {}
 # where each KIND@MODEL field is registered, imported on first use (keeps torch out of the
 # plain-field path)
-MODEL_FIELD_MODULES = {kind: "glassviz.fields.models" for kind in ("propensity", "edge_change", "gradcam", "attention")}
+MODEL_FIELD_MODULES = {kind: "glassviz.fields.models" for kind in ("propensity", "edge_change", "gradcam", "attention",
+                                                              "propensity_mean", "propensity_std")}
 
 
 def register(spec: FieldSpec) -> None:

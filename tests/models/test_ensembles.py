@@ -98,3 +98,22 @@ def test_cli_ensemble_and_list(members):
     assert "ensemble of 3" in lines["bo"] and "member of bo" in lines["bo_m2"]
     code, _, err = run_cli("models", "ensemble", "bo", "nt")
     assert code != 0 and "differs from 'bo' in arch" in err and "Traceback" not in err
+
+
+def test_cli_fields_of_the_ensemble(members, rng, tmp_path):
+    import pandas as pd
+
+    from glassviz.io.extxyz import write_trajectory
+
+    set_ensemble("bo", members[1:])
+    s = _ka3d(rng, n=250)
+    path = tmp_path / "snap.extxyz"
+    write_trajectory(str(path), [(s, {})])
+    out = tmp_path / "fields.csv"
+    code, _, err = run_cli("fields", str(path), "--fields", "propensity_mean@bo,propensity_std@bo", "-o", str(out))
+    assert code == 0, err
+    table = pd.read_csv(out)
+    from glassviz.fields import compute_fields
+
+    want = compute_fields(glassviz.load(str(path)), ["propensity_mean@bo", "propensity_std@bo"])
+    np.testing.assert_allclose(table["propensity_std@bo"], want["propensity_std@bo"], rtol=1e-5, atol=1e-7)
