@@ -1,6 +1,6 @@
 """Ensembles of the bundled BOTAN models on the N = 4096, 32-replica test set (issue 15).
 
-    python benchmarks/ensemble.py [--configs 20] [--record]
+    python benchmarks/ensemble.py [--configs 20] [--record] [--models NAME,...]
 
 For each bundled T = 0.64 BOTAN with an ensemble (``pretrained/train_ensembles.sh``), at the
 stored time nearest its own (t = 0.5 -> 0.52, 8 -> 5.2, 16.5 -> 16.5), over the test
@@ -43,10 +43,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--configs", type=int, default=20)
     ap.add_argument("--record", action="store_true")
+    ap.add_argument("--models", default=",".join(TIMES), help="comma-separated bundled BOTAN names")
     args = ap.parse_args()
     files = sorted(glob.glob(os.path.join(TEST, "config_*.npz")))[:args.configs]
     cards = {c["name"]: c for c in list_cards()}
-    for name, t in TIMES.items():
+    for name in args.models.split(","):
+        t = TIMES[name]
         members = ensemble_members(cards.get(name, {}))
         if len(members) < 2:
             print(f"{name}: no ensemble")
