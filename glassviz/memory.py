@@ -5,9 +5,10 @@ PyTorch's CPU tensors come from ``malloc``.  glibc serves a block above its mmap
 (128 KiB, rising with use to at most 32 MiB) from fresh ``mmap`` pages and unmaps it on free.
 One BOTAN training step on an N = 4096 KA3D configuration (E = 166k edges within r < 2) makes
 and frees about 150 tensors of E x 64 float32 (42 MB each), so every one of them pays its
-first-touch page faults again, and those cost more than the arithmetic: measured here (one
-thread, ``benchmarks/train_step.py``) 4.3 s per step as glibc does it, 1.9 s with the freed
-blocks kept in the heap and reused.  :func:`reusing_freed_memory` does that for the length of a
+first-touch page faults again, and those cost more than the arithmetic: measured here
+(``benchmarks/train_step.py``, fresh processes, one core busy with MD) 4.7 s per step on one
+thread and 2.8 s on two as glibc does it, 2.4 s and 1.2 s with the freed blocks kept in the heap
+and reused (NT-GNN: 3.8 -> 2.3 s and 2.7 -> 1.7 s).  :func:`reusing_freed_memory` does that for the length of a
 loop; :func:`release_memory` gives the heap back (the server calls it when a session ends).
 
 Both do nothing where the C library is not glibc.
