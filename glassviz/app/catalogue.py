@@ -20,8 +20,9 @@ MODEL_FIELD_ORDER = ("propensity", "edge_change", "propensity_mean", "propensity
 # one view of each of these (per architecture) is shown by default; the ensemble's fields cost a
 # pass of every member, so they are offered, not drawn unasked
 DEFAULT_MODEL_KINDS = ("propensity", "edge_change", "gradcam", "attention")
-# the kinds a horizon change swaps for the same kind of the model at the new horizon
-HORIZON_KINDS = ("propensity", "edge_change", "propensity_mean", "propensity_std")
+# model field kinds that come from a propensity network's prediction: a horizon change swaps
+# them for the same kind of the model at the new horizon; they are averaged over orientations
+PROPENSITY_KINDS = ("propensity", "edge_change", "propensity_mean", "propensity_std")
 PLAIN_DEFAULTS = ("propensity", "voronoi_volume", "tong_tanaka")
 DEFAULT_COLUMNS = 2  # the file's own columns shown when it opens
 
@@ -146,7 +147,7 @@ class ModelCatalogue:
         out = []
         for n in names:
             f = FieldName.parse(n)
-            if f.is_model and f.kind in HORIZON_KINDS:
+            if f.is_model and f.kind in PROPENSITY_KINDS:
                 arch = self.card(f.model).get("arch")
                 match = [c for c in self.propensity_models(time) if c.get("arch") == arch
                          and (f.kind not in ("propensity_mean", "propensity_std") or len(ensemble_members(c)) > 1)]

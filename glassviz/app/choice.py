@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import param
 
-from glassviz.app.catalogue import ModelCatalogue
+from glassviz.app.catalogue import PROPENSITY_KINDS, ModelCatalogue
 
 NONE = "none"
 
@@ -23,6 +23,9 @@ class FieldChoice(param.Parameterized):
     one_minus = param.ListSelector(default=[], objects=[], doc="fields shown as 1 - X")
     opacity_field = param.Selector(default=NONE, objects=[NONE], doc="field setting the opacity")
     species = param.Selector(default="all", objects=["all"], doc="species shown")
+    orientations = param.Selector(default=1, objects=[1, 8, 48],
+                                  doc="propensity models: prediction averaged over this many rotations/reflections "
+                                      "of the cubic group (48: exactly invariant; 8 in 2D at most; K passes each)")
 
     def __init__(self, **params):
         super().__init__(**params)
@@ -80,13 +83,19 @@ class FieldChoice(param.Parameterized):
 
     def processing_key(self) -> tuple:
         """Everything the shown values depend on besides the snapshot and the particle sizes."""
-        return (tuple(self.wanted()), self.time, float(self.xi), bool(self.normalize), tuple(sorted(self.one_minus)))
+        return (tuple(self.wanted()), self.time, float(self.xi), bool(self.normalize), tuple(sorted(self.one_minus)),
+                int(self.orientations))
 
     def state(self, name: str) -> str:
         """How ``name`` is processed ('raw', 'coarse-grained ξ = 3, normalised', ...)."""
         from glassviz.app.labels import state_label
+        from glassviz.fields.names import FieldName
 
-        return state_label(self.xi, self.normalize, name in self.one_minus)
+        text = state_label(self.xi, self.normalize, name in self.one_minus)
+        f = FieldName.parse(name)
+        if self.orientations > 1 and f.is_model and f.kind in PROPENSITY_KINDS:
+            text += f", {self.orientations} orientations"
+        return text
 
     def title(self, name: str) -> str:
         from glassviz.app.labels import field_title

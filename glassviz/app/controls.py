@@ -142,6 +142,8 @@ def display_controls(session: Session):
         "one_minus": multi_choice(session.choice, "one_minus", "show as 1 − X"),
         "opacity": pn.widgets.Select.from_param(c.opacity_field, name="opacity from field"),
         "species": pn.widgets.RadioButtonGroup.from_param(c.species, name="species"),
+        "orientations": pn.widgets.Select.from_param(c.orientations, name="propensity models: orientations averaged",
+                                                     css_classes=["gv-orientations"]),
         "cmap": pn.widgets.Select.from_param(d.cmap, name="colour map"),
         "clim": pn.widgets.RangeSlider.from_param(d.clim, name="colour range (percentiles)", step=1),
     }
@@ -159,6 +161,6 @@ def display_controls(session: Session):
     session.param.watch(show_slab, ["snapshot_version"])
     clear = pn.widgets.Button(name="Clear selection", css_classes=["gv-clear"])
     clear.on_click(on_document(session.clear_selection))
-    return pn.Column(w["fields"], w["time"], w["xi"], w["normalize"], w["one_minus"], w["opacity"],
+    return pn.Column(w["fields"], w["time"], w["orientations"], w["xi"], w["normalize"], w["one_minus"], w["opacity"],
                      pn.pane.HTML("species shown"), w["species"], w["cmap"], w["clim"],
                      slab, clear)

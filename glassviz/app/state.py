@@ -66,7 +66,8 @@ class _Forward:
 
 FORWARDED = {
     "files": {"path": "path", "frame": "frame"},
-    "choice": {n: n for n in ("time", "fields", "xi", "normalize", "one_minus", "opacity_field", "species")},
+    "choice": {n: n for n in ("time", "fields", "xi", "normalize", "one_minus", "opacity_field", "species",
+                              "orientations")},
     "display": {n: n for n in ("cmap", "clim", "slab_axis", "slab_position", "slab_thickness")},
     "picks": {"selection": "selection", "picked": "picked"},
     "compare": {n: n for n in ("corr_method", "corr_selection_only", "scatter_x", "scatter_y")} | {

@@ -44,7 +44,7 @@ class FieldValues(param.Parameterized):
         self._generation = 0  # one per snapshot shown
         self.held = False  # the session is resetting the stores: bump once at the end
         self.choice.param.watch(lambda *_: self.bump(),
-                                ["fields", "xi", "normalize", "one_minus", "opacity_field"])
+                                ["fields", "xi", "normalize", "one_minus", "opacity_field", "orientations"])
         self.sizes.param.watch(lambda *_: self._new_sizes(), ["version"])
 
     def reset(self, snapshot) -> None:
@@ -75,7 +75,14 @@ class FieldValues(param.Parameterized):
         from glassviz.fields import FIELDS
 
         spec = FIELDS.get(name)
+        if FieldName.parse(name).is_model:
+            return (name, self.turns())
         return (name, self.choice.time) if spec is not None and spec.needs_ensemble else (name, None)
+
+    def turns(self) -> int:
+        """Orientations the propensity models average over: the choice, at most the size of
+        the snapshot's cubic group (8 in 2D)."""
+        return min(int(self.choice.orientations), 8 if self.snapshot.dim == 2 else 48)
 
     def raw(self, name: str) -> np.ndarray:
         """(N,) raw values of a field (cached); raises GlassvizError when it cannot be computed."""
@@ -84,7 +91,7 @@ class FieldValues(param.Parameterized):
         key = self._raw_key(name)
         if key not in self._raw:
             ctx = self._ctx
-            ctx.time = self.choice.time
+            ctx.time, ctx.orientations = self.choice.time, self.turns()
             ctx.sigma, ctx.system = self.sizes.matrix, self.sizes.system_name
             self._raw[key] = compute_field(ctx, name)
         return self._raw[key]
@@ -126,6 +133,7 @@ class FieldValues(param.Parameterized):
         graph) for this snapshot, shared with its ``propensity@``/``edge_change@`` fields."""
         from glassviz.fields.models import prediction
 
+        self._ctx.orientations = self.turns()
         return prediction(self._ctx, model)
 
     def attention(self, model: str):

@@ -97,8 +97,9 @@ def propensity_std_field(ctx, name: str) -> np.ndarray:
 
 
 def prediction(ctx, name: str):
-    """The model's :class:`~glassviz.models.inference.Prediction` for ``ctx.snapshot`` (cached)."""
-    key = ("prediction", name)
+    """The model's :class:`~glassviz.models.inference.Prediction` for ``ctx.snapshot``, averaged
+    over ``ctx.orientations`` turns (cached per number of turns)."""
+    key = ("prediction", name, ctx.orientations)
     if key not in ctx.cache:
         from glassviz.models.inference import predict
 
@@ -115,7 +116,7 @@ def run_many(contexts, name: str) -> None:
     are disjoint and the CNN's samples independent."""
     _, card = cached_model(name)
     if card.get("kind") == "propensity":
-        key = ("prediction", name)
+        key = ("prediction", name, contexts[0].orientations)
 
         def run(name, snapshots):
             return _predict_many(name, snapshots, contexts[0].orientations)

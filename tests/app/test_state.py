@@ -260,3 +260,22 @@ def test_ensemble_spread_is_a_field_of_the_dashboard(demo):
         assert demo.field_error(f"propensity_std@{name}") is None
     finally:
         demo.time = 16.5
+
+
+def test_model_predictions_averaged_over_orientations(demo):
+    """The sidebar's orientation choice averages every propensity model's prediction over the
+    first K elements of the cubic group, like `--orientations K`; other fields stay as they were."""
+    name = "propensity@botan_ka3d_T0.64_t16.5"
+    one = demo.shown()[name].copy()
+    volume = demo.shown()["voronoi_volume"].copy()
+    demo.orientations = 8
+    try:
+        shown = demo.shown()
+        want = compute_fields(demo.snapshot, [name], orientations=8)[name]
+        np.testing.assert_allclose(shown[name], want, rtol=1e-6, atol=1e-7)
+        assert np.abs(shown[name] - one).max() > 1e-3
+        np.testing.assert_array_equal(shown["voronoi_volume"], volume)
+        assert "8 orientations" in demo.choice.state(name) and "orientations" not in demo.choice.state("voronoi_volume")
+    finally:
+        demo.orientations = 1
+    np.testing.assert_allclose(demo.shown()[name], one)
