@@ -18,14 +18,5 @@ T=${GLASSVIZ_TEST_DIR:-assets/datasets/ka3d_N4096_T0.64_test32}
 $GLASSVIZ simulate $common --configs 20 --chains 4 --replicas 32 --seed 6410 -o "$T"
 mkdir -p assets/datasets/manifests
 python assets/datasets/manifest.py "$T" > assets/datasets/manifests/ka3d_N4096_T0.64_test32.sha256
-# The chains' states (equilibrated starts, tau_alpha, the last sampled state of each chain) are
-# committed in ka3d_N4096_T0.64_train8_state/ from the session that made them: a machine whose
-# $GLASSVIZ_DATA is new starts from them instead of equilibrating the 8 chains again (about an
-# hour here); the configurations follow from these states.
-S=assets/datasets/ka3d_N4096_T0.64_train8_state
-if [ -d "$S" ] && [ ! -d "$D/ka3d_N4096_T0.64_train8/.state" ]; then
-    mkdir -p "$D/ka3d_N4096_T0.64_train8/.state"
-    cp "$S"/chain* "$D/ka3d_N4096_T0.64_train8/.state/"
-fi
 $GLASSVIZ simulate $common --configs 400 --chains 8 --replicas 8 --seed 6420 -o "$D/ka3d_N4096_T0.64_train8"
 python assets/datasets/manifest.py "$D/ka3d_N4096_T0.64_train8" > assets/datasets/manifests/ka3d_N4096_T0.64_train8.sha256
