@@ -37,8 +37,8 @@ def main() -> None:
 
     import glassviz
     from glassviz.dynamics import propensity
-    from glassviz.models.inference import predict
-    from glassviz.models.store import ensemble_members, list_cards, load_model, record_metrics
+    from glassviz.fields import compute_fields
+    from glassviz.models.store import ensemble_members, list_cards, record_metrics
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--configs", type=int, default=20)
@@ -53,14 +53,16 @@ def main() -> None:
         if len(members) < 2:
             print(f"{name}: no ensemble")
             continue
-        models = [load_model(m) for m in members]
         single, each, mean, rho, low, high, ratio = [], [], [], [], [], [], []
         for path in files:
             snap = glassviz.load(path)
             a = snap.species == 0
             truth = propensity(snap, t)[a]
-            preds = np.stack([predict(model, card, [snap])[0].nodes[a] for model, card in models])
-            m, sd = preds.mean(0), preds.std(0, ddof=1)
+            # one context: the ensemble's fields reuse the members' predictions
+            names = [f"propensity@{x}" for x in members] + [f"propensity_mean@{name}", f"propensity_std@{name}"]
+            out = compute_fields(snap, names)
+            preds = np.stack([out[f"propensity@{x}"][a] for x in members])
+            m, sd = out[f"propensity_mean@{name}"][a], out[f"propensity_std@{name}"][a]
             err = np.abs(m - truth)
             single.append(np.corrcoef(preds[0], truth)[0, 1])
             each.append([np.corrcoef(p, truth)[0, 1] for p in preds])

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from gnn import median_time  # noqa: E402 - benchmarks/ is this script's folder
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONFIG = os.path.join(ROOT, "assets", "datasets", "ka3d_N4096_T0.64_test32", "config_0000.npz")
@@ -59,12 +59,7 @@ def one(arch: str, threads: int, reuse: bool, repeats: int, t: float) -> float:
 
     with reusing_freed_memory() if reuse else contextlib.nullcontext():
         step()  # warm-up
-        times = []
-        for _ in range(repeats):
-            t0 = time.perf_counter()
-            step()
-            times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        return median_time(step, repeats)
 
 
 def measure(arch: str, threads: int, reuse: bool, args) -> float:

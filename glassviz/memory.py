@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import functools
 import gc
 import threading
 
@@ -33,6 +34,7 @@ _lock = threading.Lock()
 _depth = 0
 
 
+@functools.cache  # find_library runs ldconfig: once per process
 def _libc():
     name = ctypes.util.find_library("c")
     if not name:

@@ -11,7 +11,7 @@ gets a T = 0.64 model's horizon, not the T = 0.44 one's.
 from __future__ import annotations
 
 from glassviz.errors import GlassvizError
-from glassviz.fields.names import FieldName
+from glassviz.fields.names import ENSEMBLE_KINDS, PROPENSITY_KINDS, FieldName
 from glassviz.models.store import ensemble_members
 
 TIME_RTOL = 0.05
@@ -20,9 +20,7 @@ MODEL_FIELD_ORDER = ("propensity", "edge_change", "propensity_mean", "propensity
 # one view of each of these (per architecture) is shown by default; the ensemble's fields cost a
 # pass of every member, so they are offered, not drawn unasked
 DEFAULT_MODEL_KINDS = ("propensity", "edge_change", "gradcam", "attention")
-# model field kinds that come from a propensity network's prediction: a horizon change swaps
-# them for the same kind of the model at the new horizon; they are averaged over orientations
-PROPENSITY_KINDS = ("propensity", "edge_change", "propensity_mean", "propensity_std")
+
 PLAIN_DEFAULTS = ("propensity", "voronoi_volume", "tong_tanaka")
 DEFAULT_COLUMNS = 2  # the file's own columns shown when it opens
 
@@ -150,7 +148,7 @@ class ModelCatalogue:
             if f.is_model and f.kind in PROPENSITY_KINDS:
                 arch = self.card(f.model).get("arch")
                 match = [c for c in self.propensity_models(time) if c.get("arch") == arch
-                         and (f.kind not in ("propensity_mean", "propensity_std") or len(ensemble_members(c)) > 1)]
+                         and (f.kind not in ENSEMBLE_KINDS or len(ensemble_members(c)) > 1)]
                 if match:
                     out.append(str(f.with_model(match[0]["name"])))
             else:

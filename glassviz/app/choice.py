@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import param
 
-from glassviz.app.catalogue import PROPENSITY_KINDS, ModelCatalogue
+from glassviz.app.catalogue import ModelCatalogue
+from glassviz.fields.names import PROPENSITY_KINDS
 
 NONE = "none"
 

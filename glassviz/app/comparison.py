@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import param
 
-SCORED_ON_A = ("propensity", "edge_change", "propensity_mean", "propensity_std")  # model field kinds whose models are scored on type A
+from glassviz.fields.names import PROPENSITY_KINDS  # scored on type A
 
 
 class Comparison(param.Parameterized):
@@ -56,7 +56,7 @@ class Comparison(param.Parameterized):
 
         if self._user_species or len(self.param.species.objects) < 2:
             return
-        scored = any(FieldName.parse(n).kind in SCORED_ON_A and FieldName.parse(n).is_model for n in fields)
+        scored = any(FieldName.parse(n).kind in PROPENSITY_KINDS and FieldName.parse(n).is_model for n in fields)
         self._set_species(list(self.param.species.objects), self.param.species.objects[1] if scored else "all")
 
     def species_mask(self, snapshot) -> np.ndarray:

@@ -119,12 +119,10 @@ def run_train(args) -> int:
     log = _reporter(args.output)
     log(f"{len(split['train'])} training, {len(split['val'])} validation, {len(split['test'])} test configurations "
         f"of {system.name}, t = {time}")
-    if args.bootstrap:  # the resample names some files more than once: each is read once
-        unique = sorted(set(sum(split.values(), [])))
-        by_file = dict(zip(unique, load_samples(unique, time, args.arch, with_edges=with_edges), strict=True))
-        samples = {k: [by_file[f] for f in v] for k, v in split.items()}
-    else:
-        samples = {k: load_samples(v, time, args.arch, with_edges=with_edges) for k, v in split.items()}
+    # each file read once (a bootstrap resample names some training files more than once)
+    unique = sorted(set(sum(split.values(), [])))
+    by_file = dict(zip(unique, load_samples(unique, time, args.arch, with_edges=with_edges), strict=True))
+    samples = {k: [by_file[f] for f in v] for k, v in split.items()}
     store = args.store or user_dir()
     workdir = args.workdir or os.path.join(store, args.output + ".training")
     settings = TrainSettings(arch=args.arch, time=time, epochs=args.epochs, patience=args.patience,

@@ -28,12 +28,11 @@ from __future__ import annotations
 import numpy as np
 
 from glassviz.errors import GlassvizError
+from glassviz.fields.names import ENSEMBLE_KINDS
 from glassviz.fields.registry import register_model_field
 
 # field kinds whose model pass is batched across snapshots (see run_many)
 BATCHED_KINDS = ("propensity", "edge_change", "gradcam", "attention", "propensity_mean", "propensity_std")
-# field kinds computed from every member of the model's ensemble
-ENSEMBLE_KINDS = ("propensity_mean", "propensity_std")
 _MODELS: dict = {}
 
 

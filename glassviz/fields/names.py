@@ -21,6 +21,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 FILE_PREFIX = "file:"
+# model field kinds that come from a propensity network's prediction (scored on type A, averaged
+# over orientations, swapped for the model of another horizon), and those of them computed from
+# every member of the model's ensemble
+PROPENSITY_KINDS = ("propensity", "edge_change", "propensity_mean", "propensity_std")
+ENSEMBLE_KINDS = ("propensity_mean", "propensity_std")
 
 
 @dataclass(frozen=True)
