@@ -41,6 +41,22 @@ def message(session: Session) -> pn.pane.HTML:
     return pane
 
 
+def _typed(box: pn.widgets.TextInput) -> str:
+    """The text the browser last sent for ``box``.
+
+    With a thread pool (``glassviz serve --num-threads``) Panel applies each widget's change on a
+    pool thread, so a click on Open handled right after the typing can still see the box's
+    previous text, and would open the previous path again.  The box's Bokeh model already holds
+    what the browser sent, in the order sent (the server applies messages one by one), so a
+    handler running on the document's tick reads it there.  ``value_input`` follows every
+    keystroke; ``value`` only changes on Enter or blur."""
+    for model, _ in list(box._models.values()):
+        text = model.value_input or model.value
+        if text:
+            return text
+    return box.value_input or box.value
+
+
 def file_controls(session: Session):
     choose = pn.widgets.Select.from_param(session.files.param.path, name="open files")
     path = pn.widgets.TextInput(name="open a file by path", placeholder="/path/to/dump.lammpstrj",
@@ -48,8 +64,7 @@ def file_controls(session: Session):
     button = pn.widgets.Button(name="Open", css_classes=["gv-open"])
     @on_document
     def open_path():
-        # value_input follows every keystroke; value only changes on Enter or blur
-        target = path.value_input or path.value
+        target = _typed(path)
         if target:
             session.open(target)
 

@@ -87,7 +87,8 @@ class Page:
         return self.page.locator(".gv-view2d").nth(k).locator("canvas").first
 
     def view_png(self, k=0) -> bytes:
-        return self.canvas(k).screenshot()
+        # a loaded machine still redrawing after a change: the canvas settles within a minute
+        return self.canvas(k).screenshot(timeout=60_000)
 
     def drag(self, k, fx0, fy0, fx1, fy1):
         box = self.canvas(k).bounding_box()
