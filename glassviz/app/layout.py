@@ -56,7 +56,8 @@ def build(files=None) -> pn.viewable.Viewable:
 
 def close(root) -> None:
     """End the dashboard ``root`` (from :func:`build`): stop its batch job and free its store
-    (:meth:`Session.close`)."""
+    (:meth:`Session.close`) and the 3D scene's render window (:meth:`Scene3D.close`)."""
     root.views["batch"].stop()
+    root.views["scene"].close()
     root.session.close()
 

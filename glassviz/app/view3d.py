@@ -55,6 +55,7 @@ class Scene3D(pn.viewable.Viewer):
         sphere.SetRadius(1.0)
         self._sphere = sphere
         self.actors = {}
+        self.closed = False
         self.title = pn.pane.HTML("", margin=(2, 4), css_classes=["gv-view-header"])
         self.pane = pn.pane.VTK(self.plotter.ren_win, width=size, height=size, orientation_widget=False,
                                 enable_keybindings=False, margin=0)
@@ -69,6 +70,15 @@ class Scene3D(pn.viewable.Viewer):
 
     def __panel__(self):
         return self.panel
+
+    def close(self) -> None:
+        """Free the off-screen render window (its OpenGL context and buffers, some 200 MB per
+        scene).  PyVista keeps every plotter in a module-level registry until it is closed, so a
+        scene that is only dropped stays alive, window and all, for the life of the server."""
+        self.closed = True
+        self.actors.clear()
+        self.plotter.close()
+        self.plotter.deep_clean()
 
     def _glyph_actor(self):
         """A glyph actor whose points, scales and colours :meth:`_fill` replaces."""
@@ -114,7 +124,7 @@ class Scene3D(pn.viewable.Viewer):
     def redraw(self):
         """Update the scene in place: the actors stay, their data change (vtk.js then updates
         arrays instead of rebuilding its render window)."""
-        if self.session.resetting:  # another configuration is being set up
+        if self.closed or self.session.resetting:  # the session ended, or another configuration is being set up
             return
         import pyvista as pv
 

@@ -71,13 +71,21 @@ def test_destroyed_session_is_collected():
         page = session_page([DEMO_GLASS], DataRoots([os.path.dirname(DEMO_GLASS)]), 2**20)
         page.server_doc(doc)
         pn.state._on_load(doc)  # what Panel runs once the browser has connected
+    from pyvista.plotting.plotter import _ALL_PLOTTERS
+
     session = page.dashboard.session
     assert session.roots is not None and session.max_upload_bytes == 2**20
     upload_dir, ref = session.upload_dir, weakref.ref(session)
+    # PyVista's registry holds every plotter, render window and all, until it is closed
+    plotter = page.dashboard.views["scene"].plotter
+    assert plotter in _ALL_PLOTTERS.values()
+    scene = weakref.ref(page.dashboard.views["scene"])
     del session
     _cleanup_doc(doc, destroy=True)  # what Panel does when the server destroys the session
     assert not os.path.exists(upload_dir)
     assert page.objects == [] and page.dashboard is None
-    del page, doc
+    assert plotter not in _ALL_PLOTTERS.values() and plotter.render_window is None
+    del page, doc, plotter
     gc.collect()
     assert ref() is None, [type(r).__name__ for r in gc.get_referrers(ref())][:10]
+    assert scene() is None, [type(r).__name__ for r in gc.get_referrers(scene())][:10]
