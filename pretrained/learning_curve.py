@@ -23,7 +23,10 @@ results file is not trained again.  One thread, so that the machine stays usable
         --data ~/glassviz-data/ka3d_N4096_T0.64_train8 --time 0.52 --sizes 12,25,50,90 \\
         --steps 400 > learning_curve.log 2>&1 &
 
-Results: ``pretrained/learning_curve/botan_t<time>.json`` (one row per ``n``) and the training
+A longer ``--steps`` adds another curve (rows keyed by ``n`` and the step budget), which tells
+whether the points are limited by data or by compute.
+
+Results: ``pretrained/learning_curve/botan_t<time>.json`` (one row per ``n`` and budget) and the training
 logs beside it; the models themselves go to ``--store`` (outside the repository by default).
 """
 
@@ -79,20 +82,20 @@ def main(argv=None) -> int:
     os.makedirs(out_dir, exist_ok=True)
     results_path = os.path.join(out_dir, f"botan_t{args.time:g}.json")
     results = json.load(open(results_path)) if os.path.exists(results_path) else {"rows": []}
-    done = {row["n"] for row in results["rows"]}
+    done = {(row["n"], row["steps_asked"]) for row in results["rows"]}
     # this checkout's glassviz, whichever one pip installed
     env = dict(os.environ, GLASSVIZ_HOME=args.store, PYTHONPATH=ROOT)
     os.makedirs(args.store, exist_ok=True)
 
     for n in (int(s) for s in args.sizes.split(",")):
-        if n in done:
+        if (n, args.steps) in done:
             continue
         if n > len(files):
             print(f"skip n = {n}: the training set has {len(files)} configurations so far", flush=True)
             continue
         n_train = n - max(1, round(VAL_FRAC * n))
         epochs = math.ceil(args.steps / n_train)
-        name = f"lc_botan_t{args.time:g}_n{n}"
+        name = f"lc_botan_t{args.time:g}_n{n}_s{args.steps}"
         work = os.path.join(args.store, "runs", name)
         start = clock.time()
         if not os.path.exists(os.path.join(args.store, "models", name + ".json")):
@@ -107,19 +110,22 @@ def main(argv=None) -> int:
         log = [json.loads(line) for line in open(os.path.join(work, "log.jsonl"))]
         with open(os.path.join(out_dir, name + ".jsonl"), "w") as f:
             f.writelines(json.dumps(row) + "\n" for row in log)
-        row = {"n": n, "n_train": n_train, "epochs": epochs, "steps": epochs * n_train,
+        row = {"n": n, "n_train": n_train, "epochs": epochs, "steps_asked": args.steps, "steps": epochs * n_train,
                "best_epoch": card["training"].get("best_epoch"),
                "val_pearson": max(r["val_pearson"] for r in log),
                "test_pearson": score["mean"], "test_pearson_std": score["std"],
                "test_edge_pearson": score.get("edge_mean"), "test_configurations": len(tests),
                "train_seconds": round(trained, 1)}
         print(json.dumps(row), flush=True)
-        results["rows"] = sorted(results["rows"] + [row], key=lambda r: r["n"])
+        results["rows"] = sorted(results["rows"] + [row], key=lambda r: (r["steps_asked"], r["n"]))
         results.update({"time": args.time, "data": os.path.basename(os.path.normpath(args.data)),
-                        "steps": args.steps, "init": "pyg_botan initial_model/model1.pth",
-                        "test": os.path.relpath(TEST, ROOT)})
-        if len(results["rows"]) >= 2:
-            results["fit_log_n"] = fit_log([(r["n"], r["test_pearson"]) for r in results["rows"]])
+                        "init": "pyg_botan initial_model/model1.pth", "test": os.path.relpath(TEST, ROOT)})
+        # one fit per step budget: the curves differ in compute, each point of one curve in data only
+        results["fit_log_n"] = {}
+        for steps in sorted({r["steps_asked"] for r in results["rows"]}):
+            points = [(r["n"], r["test_pearson"]) for r in results["rows"] if r["steps_asked"] == steps]
+            if len(points) >= 2:
+                results["fit_log_n"][str(steps)] = fit_log(points)
         with open(results_path, "w") as f:
             json.dump(results, f, indent=1)
     print(json.dumps(results.get("fit_log_n", {})))

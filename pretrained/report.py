@@ -66,6 +66,27 @@ def ensemble_table(cards):
         print(r)
 
 
+def learning_curve_table():
+    """BOTAN against the number of training configurations (pretrained/learning_curve.py)."""
+    for path in sorted(glob.glob(os.path.join(HERE, "learning_curve", "botan_t*.json"))):
+        lc = json.load(open(path))
+        t = lc["time"]
+        print(f"\n### Learning curve, BOTAN at t = {t:g} (`pretrained/learning_curve.py`)\n")
+        print(f"Trained from BOTAN's edge-pretrained weights on the first n configurations of `{lc['data']}`")
+        print("(N = 4096, 8 replicas; 10 % held out for validation), the same number of optimiser steps for")
+        print(f"every n of a curve (one step: one configuration); type-A Pearson on `{lc['test']}` (mean +- std")
+        print(f"over its configurations), beside BOTAN's published {fmt(PUBLISHED_BOTAN.get(round(t, 2)))} (400 configurations, converged).\n")
+        print("| steps | n | epochs (best) | validation Pearson | test Pearson | test edges | training time (s, 1 thread) |")
+        print("|---|---|---|---|---|---|---|")
+        for r in lc["rows"]:
+            print(f"| {r['steps']} | {r['n']} | {r['epochs']} ({r['best_epoch']}) | {fmt(r['val_pearson'])} | "
+                  f"{fmt(r['test_pearson'])} +- {fmt(r['test_pearson_std'])} | {fmt(r['test_edge_pearson'])} | "
+                  f"{r['train_seconds']:.0f} |")
+        for steps, f in lc.get("fit_log_n", {}).items():
+            print(f"\nFit over the {steps}-step curve: r(n) = {f['a']:.3f} + {f['b']:.4f} ln n (rms residual "
+                  f"{f['residual_rms']:.3f}), r(400) = {f['r_at_400']:.3f}.")
+
+
 def main():
     cards = [json.load(open(p)) for p in sorted(glob.glob(os.path.join(HERE, "*.json")))]
     classifiers = [c for c in cards if c.get("kind") == "classifier"]
@@ -104,6 +125,7 @@ def main():
               f"{fmt(t16)} | {fmt(t64)} | {fmt(ref.get('edge_mean'))} | {rng} | {c.get('licence')} |")
     n4096_table(cards)
     ensemble_table(cards)
+    learning_curve_table()
     print("\nThe T = 0.44 BOTAN is scored on its 2 test files of the pyg_botan reference data (32 replicas);")
     print("published at T = 0.44, tau_alpha: BOTAN 0.752 (400 configurations for training).")
     print("Published at T = 0.64, t = 16.5 (N = 4096, 400 configurations): BOTAN 0.661, SE(3)-GNN 0.663,")
