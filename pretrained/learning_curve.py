@@ -43,6 +43,9 @@ import time as clock
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from glassviz.train.propensity import split_files  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 TEST = os.path.join(ROOT, "assets", "datasets", "ka3d_N4096_T0.64_test32")
@@ -93,7 +96,7 @@ def main(argv=None) -> int:
         if n > len(files):
             print(f"skip n = {n}: the training set has {len(files)} configurations so far", flush=True)
             continue
-        n_train = n - max(1, round(VAL_FRAC * n))
+        n_train = len(split_files(files[:n], VAL_FRAC, 0.0, seed=0)["train"])  # the split train makes
         epochs = math.ceil(args.steps / n_train)
         name = f"lc_botan_t{args.time:g}_n{n}_s{args.steps}"
         work = os.path.join(args.store, "runs", name)
