@@ -29,7 +29,8 @@ _warmed = False
 
 
 def warm_imports() -> None:
-    """Import the model stack and the 3D view (torch, vtk) once per process, so that page
+    """Import the model stack and the 3D view (torch, vtk) and load the compiled Voronoi code
+    once per process, so that page
     builds find them loaded.  The server runs it on a background thread once it listens; every
     page build calls it first and so waits for it.  Builds on several threads must not import
     these side by side: PyVista loads its plotting module on the first attribute access, and a
@@ -44,6 +45,9 @@ def warm_imports() -> None:
 
         import glassviz.app.view3d
         import glassviz.fields.models  # noqa: F401
+        from glassviz.structure.voronoi_cells import warm
+
+        warm()
 
         _warmed = True
 

@@ -1,15 +1,14 @@
 """The neighbour builders every indicator uses: Voronoi neighbours and chunked ball queries.
 
-Both return float64 separation vectors: freud works in float32, so its vectors only pick the
-periodic image; the vector itself is recomputed from the float64 positions, which keeps
-indicators exact (e.g. Theta = 0 to 1e-15 on a perfect lattice) and correct in boxes so small
-that a neighbour is not the minimum image.
+Separation vectors are float64: the Voronoi tessellation computes them in float64 from the
+positions; freud's ball queries work in float32, so their distances are recomputed from the
+float64 positions (``pair_distances``), which keeps indicators exact (e.g. Theta = 0 to 1e-15
+on a perfect lattice).
 """
 
 from __future__ import annotations
 
-from functools import cached_property, partial
-from typing import Callable
+from functools import cached_property
 
 import numpy as np
 
@@ -19,20 +18,6 @@ def _freud_system(snapshot):
 
 
 _CHUNK = 2_000_000  # pairs per vectorised step: bounds the float64 temporaries (~50 MB each)
-
-
-def exact_vectors(snapshot, i: np.ndarray, j: np.ndarray, approx: np.ndarray) -> np.ndarray:
-    """(M, d) float64 vectors r_j - r_i for the periodic image closest to ``approx``."""
-    d = snapshot.dim
-    h = snapshot.box_matrix
-    hinv = np.linalg.inv(h)
-    out = np.empty((len(i), d))
-    for a in range(0, len(i), _CHUNK):
-        b = a + _CHUNK
-        raw = snapshot.positions[j[a:b]] - snapshot.positions[i[a:b]]
-        shift = np.round((np.asarray(approx[a:b, :d], dtype=np.float64) - raw) @ hinv.T)
-        out[a:b] = raw + shift @ h.T
-    return out
 
 
 def pair_distances(snapshot, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -53,30 +38,17 @@ class NeighbourList:
     Attributes
     ----------
     i, j : (M,) int64, centre and neighbour indices.
-    vectors : (M, d) float64, r_j - r_i (periodic image of the neighbour); computed on first
-        use when the list was built with ``vectors=None`` and a ``make_vectors`` callable (volumes
-        and coordination never need them, Θ does).
+    vectors : (M, d) float64, r_j - r_i (periodic image of the neighbour).
     weights : (M,) float64, facet area (3D) / edge length (2D) for Voronoi neighbours, 1 otherwise.
     n : number of particles.
     """
 
-    def __init__(self, i: np.ndarray, j: np.ndarray, vectors: np.ndarray | None, weights: np.ndarray, n: int,
-                 make_vectors: Callable[[], np.ndarray] | None = None):
-        if vectors is None and make_vectors is None:
-            raise ValueError("NeighbourList needs vectors or a make_vectors callable")
+    def __init__(self, i: np.ndarray, j: np.ndarray, vectors: np.ndarray, weights: np.ndarray, n: int):
         self.i = i
         self.j = j
+        self.vectors = vectors
         self.weights = weights
         self.n = int(n)
-        self._vectors = vectors
-        self._make_vectors = make_vectors
-
-    @property
-    def vectors(self) -> np.ndarray:
-        if self._vectors is None:
-            self._vectors = self._make_vectors()
-            self._make_vectors = None
-        return self._vectors
 
     @cached_property
     def counts(self) -> np.ndarray:
@@ -106,14 +78,14 @@ class NeighbourList:
 
 
 class VoronoiNeighbours:
-    """Periodic Voronoi tessellation (freud ``locality.Voronoi``): cell volumes and neighbours.
+    """Periodic Voronoi tessellation (:mod:`glassviz.structure.voronoi_cells`): cell volumes
+    and neighbours.
 
     Υ_i = volume (area in 2D) of the Voronoi cell of particle i; the cells tile the box, so
-    sum_i Υ_i = V.  Neighbours share a cell face (3D) or edge (2D).
-
-    freud's own neighbour list is used as it comes (it is already sorted by (i, j)); the float64
-    vectors are computed only when an indicator asks for them, so volumes and coordination cost
-    freud's time and little more.
+    sum_i Υ_i = V.  Neighbours share a cell face (3D) or edge (2D) of nonzero area; their
+    vectors are the float64 images whose bisectors carry the faces, their weights the face
+    areas (3D) / edge lengths (2D).  Pairs of a particle with its own image (boxes a few
+    particles wide) shape its cell but are not neighbours.
 
     Attributes (after ``compute``)
     ------------------------------
@@ -126,26 +98,19 @@ class VoronoiNeighbours:
         self._nlist = None
 
     def compute(self, snapshot) -> "VoronoiNeighbours":
-        import freud
+        from glassviz.errors import InputError
+        from glassviz.structure.voronoi_cells import OverlappingParticles, tessellate
 
-        vor = freud.locality.Voronoi()
-        vor.compute(_freud_system(snapshot))
-        nl = vor.nlist
-        i = np.asarray(nl.query_point_indices, dtype=np.int64)
-        j = np.asarray(nl.point_indices, dtype=np.int64)
-        w = np.asarray(nl.weights, dtype=np.float64)
-        approx = np.asarray(nl.vectors)  # float32, picks the periodic image
-        keys = i * snapshot.n + j
-        if len(keys) > 1 and np.any(keys[1:] < keys[:-1]):  # freud sorts by (i, j); stay safe if not
-            order = np.argsort(keys, kind="stable")
-            i, j, w, approx = i[order], j[order], w[order], approx[order]
-        own = i == j  # a cell touching its own image only happens in absurdly small boxes
+        try:
+            volumes, i, j, vectors, w = tessellate(snapshot.positions, snapshot.h)
+        except OverlappingParticles as exc:
+            raise InputError(snapshot.source, str(exc)) from None
+        own = i == j
         if own.any():
             keep = ~own
-            i, j, w, approx = i[keep], j[keep], w[keep], approx[keep]
-        self._nlist = NeighbourList(i, j, None, w, snapshot.n,
-                                    make_vectors=partial(exact_vectors, snapshot, i, j, approx))
-        self._volumes = np.asarray(vor.volumes, dtype=np.float64).copy()
+            i, j, vectors, w = i[keep], j[keep], vectors[keep], w[keep]
+        self._nlist = NeighbourList(i, j, vectors, w, snapshot.n)
+        self._volumes = volumes
         return self
 
     @property

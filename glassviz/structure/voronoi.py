@@ -1,7 +1,8 @@
 """Voronoi volume Υ and coordination number (Voronoi neighbour count).
 
 Oyama, Koyama & Kawasaki, Front. Phys. 10, 1007861 (2023), Sec. II C: the periodic Voronoi
-cell of particle i, Υ_i = V(cell_i) (an area in 2D), computed with freud.  The cells tile the
+cell of particle i, Υ_i = V(cell_i) (an area in 2D), from
+:mod:`glassviz.structure.voronoi_cells`.  The cells tile the
 box: sum_i Υ_i = V.
 """
 
