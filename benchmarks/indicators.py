@@ -4,12 +4,14 @@
 
 First, the Voronoi comparison on the bundled N = 4096 KA3D snapshot
 (assets/ka3d_T0.64_N4096/config_0000.npz): glassviz's ``voronoi_volume,coordination`` through
-the field registry (a fresh field context per call, as ``glassviz fields`` does), freud's
-``locality.Voronoi`` alone, and OVITO's ``VoronoiAnalysisModifier`` (volumes + coordination)
-when the ``ovito`` package imports (it is not a glassviz dependency; ``--ovito-path`` adds a
-directory such as a ``pip install --target`` one to the end of sys.path).  The three run
-interleaved in the same process; medians over the repeats, the machine load (os.getloadavg)
-before and after, and the ratios glassviz / freud and glassviz / OVITO are printed.
+the field registry (a fresh field context per call, as ``glassviz fields`` does), with all
+cores and with one thread (OMP_NUM_THREADS=1, as in a batch worker), freud's
+``locality.Voronoi`` alone (single-threaded), and OVITO's ``VoronoiAnalysisModifier`` (volumes
++ coordination) when the ``ovito`` package imports (it is not a glassviz dependency;
+``--ovito-path`` adds a directory such as a ``pip install --target`` one to the end of
+sys.path; OVITO_THREAD_COUNT=1 or 2 gave the same time here).  They run interleaved in the
+same process; medians over the repeats, the machine load (os.getloadavg) before and after,
+and the ratios glassviz / freud and glassviz / OVITO are printed.
 
 Prints, for N = 4096 in 3D (the BOTAN/Bapst KA3D size) and N = 2000 in 2D (the Oyama KA2D
 size): freud's Voronoi alone (the baseline), then Voronoi + Tong-Tanaka Θ + coarse-graining
@@ -100,8 +102,20 @@ def voronoi_comparison(repeats: int) -> None:
 
     s = glassviz.load(os.path.join(ROOT, VORONOI_FILE))
     pts = s.freud_positions.astype(np.float32)
+    def one_thread():
+        before = os.environ.get("OMP_NUM_THREADS")
+        os.environ["OMP_NUM_THREADS"] = "1"  # glassviz's compute-thread setting (limit_threads)
+        try:
+            return compute_fields(s, ["voronoi_volume", "coordination"])
+        finally:
+            if before is None:
+                del os.environ["OMP_NUM_THREADS"]
+            else:
+                os.environ["OMP_NUM_THREADS"] = before
+
     runs = {
         "glassviz": lambda: compute_fields(s, ["voronoi_volume", "coordination"]),
+        "glassviz 1 thread": one_thread,
         "freud": lambda: freud.locality.Voronoi().compute((s.box, pts)).volumes,
     }
     ovito = ovito_voronoi(s)
@@ -127,8 +141,8 @@ def voronoi_comparison(repeats: int) -> None:
           f"{line}")
     ratios = f"glassviz / freud = {med['glassviz'] / med['freud']:.2f}"
     if "OVITO" in med:
-        ratios += f", glassviz / OVITO = {med['glassviz'] / med['OVITO']:.2f}, freud / OVITO = " \
-                  f"{med['freud'] / med['OVITO']:.2f}"
+        ratios += (f", glassviz / OVITO = {med['glassviz'] / med['OVITO']:.2f} (1 thread: "
+                   f"{med['glassviz 1 thread'] / med['OVITO']:.2f}), freud / OVITO = {med['freud'] / med['OVITO']:.2f}")
     else:
         ratios += " (OVITO not installed: no OVITO figure)"
     print(f"  {ratios}; load average (1 min) {load_before[0]:.2f} before, {load_after[0]:.2f} after, "

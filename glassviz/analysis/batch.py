@@ -64,13 +64,19 @@ _THREADS_SET: list = []
 
 
 def limit_threads(threads: int | None) -> None:
-    """Cap this process's compute threads (freud/TBB, OpenMP, BLAS, torch) once per process,
-    so that ``n`` workers on ``n`` cores do not each start a thread per core."""
+    """Cap this process's compute threads (freud/TBB, OpenMP, BLAS, torch, glassviz's compiled
+    loops) once per process, so that ``n`` workers on ``n`` cores do not each start a thread
+    per core.  The variables cover libraries loaded later; threadpoolctl caps the BLAS and
+    OpenMP pools already loaded (numpy's OpenBLAS starts its threads when numpy is imported,
+    before any worker code runs: uncapped, two workers ran 1.4x one instead of 1.8x)."""
     if not threads or _THREADS_SET:
         return
     _THREADS_SET.append(threads)
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[var] = str(threads)
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(threads)
     import freud
 
     freud.parallel.set_num_threads(threads)
@@ -80,12 +86,25 @@ def limit_threads(threads: int | None) -> None:
         sys.modules["torch"].set_num_threads(threads)
 
 
-def run_batch(fn, refs, threads: int | None = None) -> list:
+def setup_worker(threads: int | None = None) -> None:
+    """What a worker process does once: cap its threads and keep freed memory for reuse
+    (:func:`glassviz.memory.keep_freed_memory`)."""
+    from glassviz.memory import keep_freed_memory
+
+    limit_threads(threads)
+    keep_freed_memory()
+
+
+def run_batch(fn, refs, threads: int | None = None, worker: bool = False) -> list:
     """Analyse a batch of snapshots in this process: per reference, the result or a Failure.
+    ``worker``: this process is a batch worker (:func:`setup_worker`, once).
 
     Never raises for a bad snapshot: errors come back as values (they cross process boundaries
     as text, whatever the exception type)."""
-    limit_threads(threads)
+    if worker:
+        setup_worker(threads)
+    else:
+        limit_threads(threads)
     out: list = [None] * len(refs)
     loaded = []
     for k, ref in enumerate(refs):
@@ -169,8 +188,11 @@ class SerialBackend(Backend):
         return 1
 
     def imap(self, fn, batches):
-        for batch in batches:
-            yield run_batch(fn, batch)
+        from glassviz.memory import reusing_freed_memory
+
+        with reusing_freed_memory():  # each snapshot's arrays reuse the last one's heap
+            for batch in batches:
+                yield run_batch(fn, batch)
 
 
 class ProcessesBackend(Backend):
@@ -186,7 +208,8 @@ class ProcessesBackend(Backend):
         from concurrent.futures import ProcessPoolExecutor
 
         self.threads = max(1, (os.cpu_count() or 1) // self.n_workers)
-        self.pool = ProcessPoolExecutor(self.n_workers, mp_context=multiprocessing.get_context("spawn"))
+        self.pool = ProcessPoolExecutor(self.n_workers, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=setup_worker, initargs=(self.threads,))
 
     def submit(self, fn, refs):
         return self.pool.submit(run_batch, fn, refs, self.threads)
@@ -246,7 +269,7 @@ class DaskBackend(Backend):
         super().__init__(max(1, int(n_threads), int(n_workers or 1)))
 
     def submit(self, fn, refs):
-        return self.client.submit(run_batch, fn, refs, self.threads, pure=False)
+        return self.client.submit(run_batch, fn, refs, self.threads, True, pure=False)
 
     def result(self, future):
         try:

@@ -129,7 +129,8 @@ def scratch_3d():
     return (np.empty((MAX_VERTS, 3)), np.empty(MAX_VERTS), np.empty(MAX_VERTS, np.int64),
             np.empty(MAX_VERTS, np.int64), np.empty((MAX_FACES, MAX_FACE_V), np.int64),
             np.empty(MAX_FACES, np.int64), np.empty(MAX_FACES, np.int64), np.empty(MAX_FACE_V, np.int64),
-            np.empty((MAX_FACES, 3), np.int64), np.empty((MAX_FACES, 2), np.int64))
+            np.empty((MAX_FACES, 3), np.int64), np.empty((MAX_FACES, 2), np.int64), np.empty(MAX_VERTS),
+            np.empty(MAX_FACES))
 
 
 @njit(cache=True)
@@ -144,15 +145,17 @@ def cell_3d(cand_v, cand_d2, order, ncand, r_half, out_k, out_w, scratch):
     the first time either of its two faces meets it.  Each face crossing the plane enters the
     outside part at one vertex x and comes back at one vertex y; on the new face the edge runs
     y -> x, and these edges chain into its polygon, counter-clockwise seen from outside.
-    Faces and vertices are edited in place: a cut touches only what it cuts.
+    Faces and vertices are edited in place: a cut touches only what it cuts, and a face
+    whose farthest vertex is nearer than the plane is passed over unread.
     Returns (status, number of faces, volume); face f is written as (candidate out_k[f],
     area out_w[f])."""
-    vx, sd, alive, live2, fidx, fn, flab, tmpi, cross, succ = scratch
+    vx, sd, alive, live2, fidx, fn, flab, tmpi, cross, succ, rv2, fr2 = scratch
     r = r_half
     for k in range(8):
         vx[k, 0] = r if k & 1 else -r
         vx[k, 1] = r if k & 2 else -r
         vx[k, 2] = r if k & 4 else -r
+        rv2[k] = 3.0 * r * r
         alive[k] = k
     # cube faces (-x, +x, -y, +y, -z, +z), counter-clockwise seen from outside
     cube = ((0, 4, 6, 2), (1, 3, 7, 5), (0, 1, 5, 4), (2, 6, 7, 3), (0, 2, 3, 1), (4, 5, 7, 6))
@@ -161,6 +164,7 @@ def cell_3d(cand_v, cand_d2, order, ncand, r_half, out_k, out_w, scratch):
             fidx[f, k] = cube[f][k]
         fn[f] = 4
         flab[f] = -1
+        fr2[f] = 3.0 * r * r
     nf = 6
     nv = 8        # vertices ever made (the table only grows within a cell)
     nalive = 8    # alive[:nalive]: the vertices of the current cell
@@ -188,8 +192,12 @@ def cell_3d(cand_v, cand_d2, order, ncand, r_half, out_k, out_w, scratch):
             continue
         ncross = 0
         nsucc = 0
+        inside2 = (half - eps) * (half - eps)  # a face within this radius lies wholly inside
         f = 0
         while f < nf:
+            if fr2[f] <= inside2:
+                f += 1
+                continue
             m = fn[f]
             n_in = 0
             for k in range(m):
@@ -204,6 +212,7 @@ def cell_3d(cand_v, cand_d2, order, ncand, r_half, out_k, out_w, scratch):
                     fidx[f, k] = fidx[nf, k]
                 fn[f] = fn[nf]
                 flab[f] = flab[nf]
+                fr2[f] = fr2[nf]
                 continue
             q = 0
             leave = -1
@@ -234,6 +243,7 @@ def cell_3d(cand_v, cand_d2, order, ncand, r_half, out_k, out_w, scratch):
                         for a in range(3):
                             vx[nv, a] = vx[vi, a] + t * (vx[vo, a] - vx[vi, a])
                         sd[nv] = 0.0
+                        rv2[nv] = vx[nv, 0] ** 2 + vx[nv, 1] ** 2 + vx[nv, 2] ** 2
                         cross[ncross, 0], cross[ncross, 1], cross[ncross, 2] = vi, vo, nv
                         x = nv
                         ncross += 1
@@ -256,9 +266,12 @@ def cell_3d(cand_v, cand_d2, order, ncand, r_half, out_k, out_w, scratch):
                 succ[nsucc, 0], succ[nsucc, 1] = back, leave
                 nsucc += 1
             if q >= 3:
+                far = 0.0
                 for k in range(q):
                     fidx[f, k] = tmpi[k]
+                    far = max(far, rv2[tmpi[k]])
                 fn[f] = q
+                fr2[f] = far
                 f += 1
             else:  # reduced to an edge lying in the plane
                 nf -= 1
@@ -266,13 +279,16 @@ def cell_3d(cand_v, cand_d2, order, ncand, r_half, out_k, out_w, scratch):
                     fidx[f, k] = fidx[nf, k]
                 fn[f] = fn[nf]
                 flab[f] = flab[nf]
+                fr2[f] = fr2[nf]
         if nsucc >= 3:
             if nf == MAX_FACES or nsucc > MAX_FACE_V:
                 return FULL, 0, 0.0
             start = succ[0, 0]
             cur = start
+            far = 0.0
             for k in range(nsucc):
                 fidx[nf, k] = cur
+                far = max(far, rv2[cur])
                 nxt = -1
                 for e in range(nsucc):
                     if succ[e, 0] == cur:
@@ -285,6 +301,7 @@ def cell_3d(cand_v, cand_d2, order, ncand, r_half, out_k, out_w, scratch):
                 return FULL, 0, 0.0
             fn[nf] = nsucc
             flab[nf] = kc
+            fr2[nf] = far
             nf += 1
         elif nsucc > 0:
             return FULL, 0, 0.0
@@ -302,8 +319,7 @@ def cell_3d(cand_v, cand_d2, order, ncand, r_half, out_k, out_w, scratch):
         nalive = na
         rmax2 = 0.0
         for q in range(nalive):
-            v = alive[q]
-            rmax2 = max(rmax2, vx[v, 0] ** 2 + vx[v, 1] ** 2 + vx[v, 2] ** 2)
+            rmax2 = max(rmax2, rv2[alive[q]])
     if not closed and rmax2 > r * r:  # a particle beyond the search radius may still cut it
         return OPEN, 0, 0.0
     volume = 0.0

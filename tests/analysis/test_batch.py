@@ -236,3 +236,21 @@ def test_interrupted_run_leaves_no_complete_looking_file(traj2d, tmp_path, ext):
                 writer.write(piece)
                 assert os.path.exists(out + ".part") and not os.path.exists(out)
     assert os.listdir(tmp_path) == []
+
+
+def test_a_worker_caps_the_thread_pools_numpy_already_started():
+    """numpy's OpenBLAS starts a thread per core when numpy is imported, before any worker code
+    runs; setup_worker caps it (and the later-loaded ones through the variables)."""
+    import subprocess
+    import sys
+
+    code = ("import numpy\n"
+            "from threadpoolctl import threadpool_info\n"
+            "from glassviz.analysis.batch import setup_worker\n"
+            "setup_worker(1)\n"
+            "import os\n"
+            "print(max(p['num_threads'] for p in threadpool_info()), os.environ['OMP_NUM_THREADS'])\n")
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    after, omp = out.stdout.split()
+    assert int(after) == 1 and omp == "1"
