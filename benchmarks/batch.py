@@ -21,10 +21,12 @@ Modes, each a fresh process timed from start to exit (start-up included):
   --jobs 2            two worker processes x cores/2 threads;
   dask 2 x 1          ``glassviz.analyze(..., backend="dask", n_workers=2)``: a LocalCluster of
                       two single-threaded worker processes (its start-up included).
-Printed: snapshots/s, speed-up over the per-file loop, 2-worker scaling over 1 thread, and the
-peak resident memory of the main process against the number of snapshots (serial runs of
-n/steps ... n snapshots; flat = memory does not grow with the batch).  Worker processes are
-separate processes, not counted in the main process's peak.
+Printed: snapshots/s (start-up included), speed-up over the per-file loop, 2-worker scaling
+over 1 thread; the per-snapshot rate, (n - 20) / (t(n) - t(20)) from a second run of each mode
+on the first 20 snapshots (start-up and shut-down excluded: what more snapshots cost), with
+its scaling; and the peak resident memory of the main process against the number of snapshots
+(serial runs of n/steps ... n snapshots; flat = memory does not grow with the batch).  Worker
+processes are separate processes, not counted in the main process's peak.
 """
 
 from __future__ import annotations
@@ -100,10 +102,26 @@ def api_call(what: str, model: str, data: list[str], out: str, frames: str | Non
             f"glassviz.analyze({data!r}, {fields}, frames={frames!r}, to={out!r}")
 
 
+N_SMALL = 20  # the short run whose time, taken from the long run's, leaves the per-snapshot rate
+
+
 def run_modes(what: str, layout: str, data: list[str], n: int, loop_n: int, model: str, tmp: str) -> dict:
+    results = {}
+    for m in (N_SMALL, n):
+        results[m] = run_modes_once(what, layout, data, m, loop_n if m == n else 0, model, tmp)
+    full, small = results[n], results[N_SMALL]
+    for mode, (rate, rss) in full.items():
+        if mode in small:  # snapshots n_small..n over the time they added: start-up and shut-down excluded
+            marginal = (n - N_SMALL) / (n / rate - N_SMALL / small[mode][0])
+            full[mode] = (rate, rss, marginal)
+    return full
+
+
+def run_modes_once(what: str, layout: str, data: list[str], n: int, loop_n: int, model: str, tmp: str) -> dict:
     out = os.path.join(tmp, f"{what}_{layout}.parquet")
     work = work_args(what, model)
     verb, rest = work[0], work[1:]
+    data = data[:n] if layout == "files" else data
     frames = None if layout == "files" else f"0:{n}"
     batch = list(data) if layout == "files" else [data[0], "--frames", frames]
     results = {}
@@ -117,7 +135,8 @@ def run_modes(what: str, layout: str, data: list[str], n: int, loop_n: int, mode
         frame_args = [] if frame is None else ["--frame", frame]
         wall, _ = timed(cli(verb, path, *frame_args, *rest, "-o", out, "-q"))
         t += wall
-    results["per-file CLI loop"] = (len(loop_items) / t, None)
+    if loop_items:
+        results["per-file CLI loop"] = (len(loop_items) / t, None)
     wall, rss = timed(cli(verb, *batch, *rest, "-o", out, "-q"))
     results["serial, all threads"] = (n / wall, rss)
     wall, rss = timed(python_call(api_call(what, model, data, out, frames, "limit_threads(1)") + ")"))
@@ -132,12 +151,15 @@ def run_modes(what: str, layout: str, data: list[str], n: int, loop_n: int, mode
 
 def print_modes(what: str, layout: str, results: dict) -> None:
     loop = results["per-file CLI loop"][0]
-    one = results["serial, 1 thread"][0]
+    one = results["serial, 1 thread"]
     print(f"\n{what}, {layout} (load average {os.getloadavg()[0]:.2f} at the end):")
-    print(f"  {'mode':<26s} {'snap/s':>8s} {'x loop':>7s} {'x 1 thread':>10s} {'peak RSS MiB':>13s}")
-    for mode, (rate, rss) in results.items():
+    print(f"  {'mode':<26s} {'snap/s':>8s} {'x loop':>7s} {'x 1 thread':>10s} {'peak RSS MiB':>13s}"
+          f" {'per-snapshot rate':>18s} {'x 1 thread':>10s}")
+    for mode, row in results.items():
+        rate, rss = row[0], row[1]
         rss_text = f"{rss:13.0f}" if rss is not None else f"{'':13s}"
-        print(f"  {mode:<26s} {rate:8.3f} {rate / loop:7.2f} {rate / one:10.2f} {rss_text}")
+        marginal = f" {row[2]:18.3f} {row[2] / one[2]:10.2f}" if len(row) > 2 else ""
+        print(f"  {mode:<26s} {rate:8.3f} {rate / loop:7.2f} {rate / one[0]:10.2f} {rss_text}{marginal}")
 
 
 def rss_curve(what: str, data: list[str], n: int, steps: int, model: str, tmp: str, layout: str) -> None:
