@@ -11,7 +11,7 @@ thread and 2.8 s on two as glibc does it, 2.4 s and 1.2 s with the freed blocks 
 and reused (NT-GNN: 3.8 -> 2.3 s and 2.7 -> 1.7 s).  :func:`reusing_freed_memory` does that for the length of a
 loop; :func:`keep_freed_memory` does it for the rest of a worker process's life (batch workers:
 two processes analysing N = 4096 snapshots spent ~20 % of their time in the kernel zeroing
-fresh pages; with the heap reused, 8-10 -> 12-13 snapshots/s, and one process 5.2 -> 6.9);
+fresh pages; with the heap reused, 8-10 -> 12.4 snapshots/s, and one process 5.2 -> 6.3);
 :func:`release_memory` gives the heap back (the server calls it when a session ends).
 
 Both do nothing where the C library is not glibc.
@@ -60,35 +60,43 @@ def release_memory() -> None:
         libc.malloc_trim(0)
 
 
+# a batch's limit: a snapshot's arrays (N = 4096: up to ~120 MB for the coarse-graining pairs at
+# xi = 3) come from the heap; a model batch's edge tensors (8 x 42 MB) stay on mmap, since heaps
+# holding them grew with every batch (serial predict, peak RSS 2.8 -> 3.4 GB over 50 -> 200
+# snapshots with 1 GiB here; flat at 1.8 GB with 256 MiB)
+BATCH_BLOCKS = 256 << 20
+
+
 def keep_freed_memory() -> None:
-    """For the rest of this process, blocks up to 1 GiB come from the heap and freed memory
-    stays there for the next allocation (a worker process that does nothing but analyse
-    snapshots; the heap stays at about the largest working set)."""
+    """For the rest of this process, blocks up to 256 MiB come from the heap and up to 256 MiB
+    of freed memory stays there for the next allocation (a worker process that does nothing
+    but analyse snapshots)."""
     global _kept
     libc = _libc()
     if libc is None:
         return
     with _lock:
         _kept = True
-        libc.mallopt(_M_MMAP_THRESHOLD, _KEEP)
-        libc.mallopt(_M_TRIM_THRESHOLD, _KEEP)
+        libc.mallopt(_M_MMAP_THRESHOLD, BATCH_BLOCKS)
+        libc.mallopt(_M_TRIM_THRESHOLD, BATCH_BLOCKS)
 
 
 @contextlib.contextmanager
-def reusing_freed_memory():
-    """Within the block, blocks up to 1 GiB come from the heap and freed memory stays there
-    for the next allocation; afterwards glibc's default thresholds are set again (128 KiB; the
-    threshold no longer adapts by itself) and the heap is trimmed.  Nested and concurrent uses
-    share one setting, undone by the last to leave."""
+def reusing_freed_memory(limit: int = _KEEP):
+    """Within the block, blocks up to ``limit`` bytes (default 1 GiB) come from the heap and
+    up to that much freed memory stays there for the next allocation; afterwards glibc's
+    default thresholds are set again (128 KiB; the threshold no longer adapts by itself) and
+    the heap is trimmed.  Nested and concurrent uses share the first one's setting, undone by
+    the last to leave."""
     global _depth
     libc = _libc()
     if libc is None:
         yield
         return
     with _lock:
-        if _depth == 0:
-            libc.mallopt(_M_MMAP_THRESHOLD, _KEEP)
-            libc.mallopt(_M_TRIM_THRESHOLD, _KEEP)
+        if _depth == 0 and not _kept:
+            libc.mallopt(_M_MMAP_THRESHOLD, limit)
+            libc.mallopt(_M_TRIM_THRESHOLD, limit)
         _depth += 1
     try:
         yield

@@ -188,9 +188,9 @@ class SerialBackend(Backend):
         return 1
 
     def imap(self, fn, batches):
-        from glassviz.memory import reusing_freed_memory
+        from glassviz.memory import BATCH_BLOCKS, reusing_freed_memory
 
-        with reusing_freed_memory():  # each snapshot's arrays reuse the last one's heap
+        with reusing_freed_memory(BATCH_BLOCKS):  # each snapshot's arrays reuse the last one's heap
             for batch in batches:
                 yield run_batch(fn, batch)
 
