@@ -82,6 +82,9 @@ def learning_curve_table():
             print(f"| {r['steps']} | {r['n']} | {r['epochs']} ({r['best_epoch']}) | {fmt(r['val_pearson'])} | "
                   f"{fmt(r['test_pearson'])} +- {fmt(r['test_pearson_std'])} | {fmt(r['test_edge_pearson'])} | "
                   f"{r['train_seconds']:.0f} |")
+        for r in lc["rows"]:
+            if r.get("note"):
+                print(f"\n{r['steps']} steps, n = {r['n']}: {r['note']}.")
         for steps, f in lc.get("fit_log_n", {}).items():
             print(f"\nFit over the {steps}-step curve: r(n) = {f['a']:.3f} + {f['b']:.4f} ln n (rms residual "
                   f"{f['residual_rms']:.3f}), r(400) = {f['r_at_400']:.3f}.")
