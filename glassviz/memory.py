@@ -52,6 +52,12 @@ def _libc():
     return libc
 
 
+def _thresholds(libc, size: int) -> None:
+    """Blocks up to ``size`` bytes come from the heap; up to that much free memory stays there."""
+    libc.mallopt(_M_MMAP_THRESHOLD, size)
+    libc.mallopt(_M_TRIM_THRESHOLD, size)
+
+
 def release_memory() -> None:
     """Collect garbage and hand the heap's free memory back to the system (``malloc_trim``)."""
     gc.collect()
@@ -77,8 +83,7 @@ def keep_freed_memory() -> None:
         return
     with _lock:
         _kept = True
-        libc.mallopt(_M_MMAP_THRESHOLD, BATCH_BLOCKS)
-        libc.mallopt(_M_TRIM_THRESHOLD, BATCH_BLOCKS)
+        _thresholds(libc, BATCH_BLOCKS)
 
 
 @contextlib.contextmanager
@@ -95,8 +100,7 @@ def reusing_freed_memory(limit: int = _KEEP):
         return
     with _lock:
         if _depth == 0 and not _kept:
-            libc.mallopt(_M_MMAP_THRESHOLD, limit)
-            libc.mallopt(_M_TRIM_THRESHOLD, limit)
+            _thresholds(libc, limit)
         _depth += 1
     try:
         yield
@@ -104,6 +108,5 @@ def reusing_freed_memory(limit: int = _KEEP):
         with _lock:
             _depth -= 1
             if _depth == 0 and not _kept:
-                libc.mallopt(_M_MMAP_THRESHOLD, _DEFAULT_THRESHOLD)
-                libc.mallopt(_M_TRIM_THRESHOLD, _DEFAULT_THRESHOLD)
+                _thresholds(libc, _DEFAULT_THRESHOLD)
                 libc.malloc_trim(0)

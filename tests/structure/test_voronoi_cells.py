@@ -16,10 +16,6 @@ def cubic_lattice(basis, cells: int, a: float = 1.0):
     return pos - 0.5 * cells * a, np.eye(3) * cells * a
 
 
-def by_particle(i, values, n):
-    return [values[i == k] for k in range(n)]
-
-
 @pytest.mark.parametrize("basis, volume, faces, area", [
     # rhombic dodecahedra: 12 faces of area a^2 sqrt(2)/8; the 6 second neighbours touch only vertices
     ([[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]], 0.25, [12], [np.sqrt(2) / 8]),
