@@ -20,9 +20,12 @@ def on_document(fn):
     wrapped function draws from the session's current state, so the last state is drawn).
     Outside a server session (tests, benchmarks, a notebook) ``fn`` runs at once."""
     pending = []
+    # the session's document when wrapped during its page build: a call arriving on a pool
+    # thread (--num-threads) may see no current document, or not this one
+    owner = pn.state.curdoc
 
     def run(*_):
-        doc = pn.state.curdoc
+        doc = owner if getattr(owner, "session_context", None) is not None else pn.state.curdoc
         if doc is None or getattr(doc, "session_context", None) is None:
             fn()
             return

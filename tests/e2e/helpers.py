@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from urllib.parse import urlparse
 
 LOAD_TIMEOUT_MS = 180_000
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -58,6 +59,7 @@ class Page:
     def __init__(self, browser, url, viewport=(1700, 2100)):
         self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
                                            accept_downloads=True)
+        self.url = url
         self.page = self.context.new_page()
         self.errors = []
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
@@ -110,7 +112,16 @@ class Page:
             if predicate(last):
                 return last
             time.sleep(0.25)
-        raise AssertionError(f"{selector}: condition not met, last {last}")
+        raise AssertionError(f"{selector}: condition not met, last {last}\n{self.server_tail()}")
+
+    def server_tail(self, lines: int = 30) -> str:
+        """The end of the test server's log (its errors explain a page that did not update)."""
+        port = urlparse(self.url).port
+        try:
+            with open(server_log(port)) as fh:
+                return "server log:\n" + "".join(fh.readlines()[-lines:])
+        except OSError:
+            return f"(no server log for port {port})"
 
     def close(self):
         self.context.close()
