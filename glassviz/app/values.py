@@ -1,5 +1,6 @@
 """The field values store: raw values from the field registry
-(:func:`glassviz.fields.compute_field`), cached per snapshot, horizon and particle sizes, and the
+(:func:`glassviz.fields.compute_field`), cached per snapshot, horizon and particle sizes (model
+fields also in the server-wide :mod:`glassviz.app.shared_values`), and the
 values as the views show them (:func:`glassviz.fields.postprocess`: coarse-graining ξ, min-max
 normalisation, 1 - X), cached per setting.
 
@@ -14,6 +15,7 @@ import numpy as np
 import param
 
 from glassviz.app.choice import NONE, FieldChoice
+from glassviz.app.shared_values import VALUES, content_key
 from glassviz.app.sizes import ParticleSizes
 from glassviz.errors import GlassvizError
 from glassviz.fields.names import FieldName
@@ -36,6 +38,7 @@ class FieldValues(param.Parameterized):
         super().__init__(**params)
         self.snapshot = None
         self._ctx = None
+        self._content = None
         self._raw: dict = {}
         self._errors: dict[str, str] = {}
         self._shown: dict = {}
@@ -54,11 +57,12 @@ class FieldValues(param.Parameterized):
         self.snapshot = snapshot
         self._generation += 1
         self._ctx = FieldContext(snapshot)
+        self._content = None
         self._raw, self._errors, self._shown, self._shown_key = {}, {}, {}, None
 
     def clear(self) -> None:
         """Drop every cached value (a closed session)."""
-        self.snapshot, self._ctx = None, None
+        self.snapshot, self._ctx, self._content = None, None, None
         self._raw, self._errors, self._shown, self._shown_key = {}, {}, {}, None
 
     def _new_sizes(self) -> None:
@@ -93,8 +97,18 @@ class FieldValues(param.Parameterized):
             ctx = self._ctx
             ctx.time, ctx.orientations = self.choice.time, self.turns()
             ctx.sigma, ctx.system = self.sizes.matrix, self.sizes.system_name
-            self._raw[key] = compute_field(ctx, name)
+            if FieldName.parse(name).is_model:
+                # seconds each on a CPU: shared with the server's other sessions
+                self._raw[key] = VALUES.get((self.content(), *key), lambda: compute_field(ctx, name))
+            else:
+                self._raw[key] = compute_field(ctx, name)
         return self._raw[key]
+
+    def content(self) -> str:
+        """The shown configuration's content key (:func:`glassviz.app.shared_values.content_key`)."""
+        if self._content is None:
+            self._content = content_key(self.snapshot)
+        return self._content
 
     def shown(self) -> dict[str, np.ndarray]:
         """(N,) values as the views show them, for the chosen fields (and the opacity field)
@@ -133,8 +147,12 @@ class FieldValues(param.Parameterized):
         graph) for this snapshot, shared with its ``propensity@``/``edge_change@`` fields."""
         from glassviz.fields.models import prediction
 
-        self._ctx.orientations = self.turns()
-        return prediction(self._ctx, model)
+        ctx = self._ctx
+        ctx.orientations = self.turns()
+        key = ("prediction", model, ctx.orientations)  # the key fields.models caches it under
+        if key not in ctx.cache:
+            ctx.cache[key] = VALUES.get((self.content(), *key), lambda: prediction(ctx, model))
+        return ctx.cache[key]
 
     def attention(self, model: str):
         """The attention classifier's per-edge result for this snapshot (cached)."""
