@@ -7,6 +7,12 @@ sends one sphere and N points instead of N meshes.  The spheres are coloured by 
 first chosen, or ``Session.field3d``) with the 2D views' colour map and range.  With a selection,
 the other particles fade to 8 % opacity; the picked particle is a magenta sphere; the slab of
 the 2D views is drawn as a wireframe box inside the box outline.
+
+The browser draws every triangle of every sphere, in JavaScript and, without a GPU, in
+software: on the N = 4096 demo (headless Chromium with --disable-gpu, 2 cores) spheres of
+14 x 10 facets (224 triangles) made the scene 45 of a visit's 57 s, 6 x 4 facets 9 s.  The
+sphere's facets are therefore chosen from the number of particles (:func:`sphere_resolution`),
+so that the scene stays within :data:`TRIANGLE_BUDGET` triangles.
 """
 
 from __future__ import annotations
@@ -18,6 +24,21 @@ import param
 from glassviz.app.document import on_document
 from glassviz.app.plane import AXES, particle_radii
 from glassviz.app.state import Session
+
+
+# triangles of all spheres together; about 9 s of drawing in a software-rendered browser
+TRIANGLE_BUDGET = 100_000
+# (theta, phi) facets, finest first: a vtkSphereSource has 2 theta (phi - 2) triangles
+RESOLUTIONS = ((14, 10), (12, 8), (10, 8), (8, 6), (6, 5), (6, 4), (4, 3))
+
+
+def sphere_resolution(n: int, budget: int = TRIANGLE_BUDGET) -> tuple[int, int]:
+    """(theta, phi) facets of each of ``n`` spheres: the finest of :data:`RESOLUTIONS` whose
+    ``n * 2 theta (phi - 2)`` triangles fit in ``budget`` (the coarsest when none does)."""
+    for theta, phi in RESOLUTIONS:
+        if n * 2 * theta * (phi - 2) <= budget:
+            return theta, phi
+    return RESOLUTIONS[-1]
 
 
 def _lut(cmap: str, lo: float, hi: float):
@@ -50,8 +71,6 @@ class Scene3D(pn.viewable.Viewer):
         self.plotter = pv.Plotter(off_screen=True, window_size=(size, size))
         self.plotter.set_background("white")
         sphere = vtk.vtkSphereSource()
-        sphere.SetThetaResolution(14)
-        sphere.SetPhiResolution(10)
         sphere.SetRadius(1.0)
         self._sphere = sphere
         self.actors = {}
@@ -133,6 +152,10 @@ class Scene3D(pn.viewable.Viewer):
             self.panel.visible = False
             return
         self.panel.visible = True
+        facets = sphere_resolution(s.snapshot.n)
+        if (self._sphere.GetThetaResolution(), self._sphere.GetPhiResolution()) != facets:
+            self._sphere.SetThetaResolution(facets[0])
+            self._sphere.SetPhiResolution(facets[1])
         ren = self.plotter.renderer
         if not self.actors:
             self.actors = {"rest": self._glyph_actor(), "selected": self._glyph_actor()}
