@@ -157,9 +157,9 @@ def browser_timing(path: str) -> None:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-            for visit in ("first visit", "second visit"):
+            for visit in ("first visit", "second visit", "third visit"):
                 t0 = time.perf_counter()
-                page = Page(browser, url)
+                page = Page(browser, url, metrics=True)
                 t_views = time.perf_counter() - t0
                 page.page.locator(".gv-3d canvas").first.wait_for(timeout=600_000)
                 t_3d = time.perf_counter() - t0
@@ -172,6 +172,11 @@ def browser_timing(path: str) -> None:
                       f"3D canvas {t_3d:.2f} s")
                 for name, dur, size in sorted(res, key=lambda r: -r[1])[:5]:
                     print(f"  {name.split('?')[0][-60:]:<60s} {dur / 1e3:6.2f} s {size / 1e6:6.2f} MB")
+                m = page.main_thread()
+                print(f"  browser main thread: tasks {m['TaskDuration']:.2f} s, of which script "
+                      f"{m['ScriptDuration']:.2f} s, layout {m['LayoutDuration']:.2f} s, style "
+                      f"{m['RecalcStyleDuration']:.2f} s (the rest: painting, WebGL, parsing); "
+                      f"{m['Nodes']:.0f} DOM nodes")
                 page.close()
             browser.close()
     finally:

@@ -45,8 +45,10 @@ def build(files=None) -> pn.viewable.Viewable:
     sidebar = pn.Column(pn.pane.HTML("<h2 style='margin:4px 0'>glassviz</h2>"), file_controls(session),
                         display_controls(session), size_controls(session), width=330, css_classes=["gv-sidebar"])
     main = pn.Column(header(session), message(session), pn.Row(grid.layout, scene.panel),
+                     # dynamic: a tab's content reaches the browser when the tab is opened (the four
+                     # together were ~3 s of a visit's drawing)
                      pn.Tabs(compare.panel, ablation.panel, batch.__panel__(), export_panel(session),
-                             dynamic=False),
+                             dynamic=True),
                      sizing_mode="stretch_width")
     root = pn.Row(sidebar, main, sizing_mode="stretch_width", css_classes=["gv-root"])
     root.session = session  # for tests and benchmarks (in-process)

@@ -56,7 +56,7 @@ class Page:
     re-creates the 3D render window, which logs an error on every later browser resize.
     """
 
-    def __init__(self, browser, url, viewport=(1700, 2100)):
+    def __init__(self, browser, url, viewport=(1700, 2100), metrics: bool = False):
         self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
                                            accept_downloads=True)
         self.url = url
@@ -64,6 +64,10 @@ class Page:
         self.errors = []
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(f"{e}\n{(e.stack or '')[:400]}"))
+        self.cdp = None
+        if metrics:  # Chromium's main-thread totals from the navigation on (main_thread())
+            self.cdp = self.context.new_cdp_session(self.page)
+            self.cdp.send("Performance.enable")
         self.page.goto(url, timeout=LOAD_TIMEOUT_MS)  # the server builds the page before answering
         self.wait_rendered()
 
@@ -113,6 +117,12 @@ class Page:
                 return last
             time.sleep(0.25)
         raise AssertionError(f"{selector}: condition not met, last {last}\n{self.server_tail()}")
+
+    def main_thread(self) -> dict:
+        """Chromium's DevTools Performance metrics of this page (``TaskDuration``,
+        ``ScriptDuration``, ``LayoutDuration``, ``RecalcStyleDuration`` in seconds, ``Nodes``,
+        ...); needs ``metrics=True``."""
+        return {m["name"]: m["value"] for m in self.cdp.send("Performance.getMetrics")["metrics"]}
 
     def server_tail(self, lines: int = 30) -> str:
         """The end of the test server's log (its errors explain a page that did not update)."""
