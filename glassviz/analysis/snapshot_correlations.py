@@ -95,7 +95,7 @@ def correlation_rows(job: CorrelationJob, sources, group_by: str = "temperature"
         for ref, row in runner:
             out = {"file": ref.file, "frame": ref.frame, "group": group_of(ref, row, group_by)}
             out.update({c: row[c] for c in columns[3:]})
-            out["timestep"] = row["timestep"]
+            out["timestep"], out["temperature"] = row["timestep"], row.get("temperature")
             yield out
 
     return runner, rows()
@@ -108,7 +108,23 @@ def to_table(rows, job: CorrelationJob, skipped=()):
     table = pd.DataFrame([{c: r[c] for c in table_columns(job)} for r in rows], columns=table_columns(job))
     table.attrs["timestep"] = [r["timestep"] for r in rows]
     table.attrs["skipped"] = list(skipped)
+    table.attrs["group_order"] = group_order(rows)
     return table
+
+
+def group_order(rows) -> list[str]:
+    """The groups of ``rows`` in the order figures draw them: by temperature, the coldest first
+    when every group has one (glasses before liquids, dark grey before light as in Oyama et al.
+    Fig. 3); otherwise in the order they first appear."""
+    groups = list(dict.fromkeys(r["group"] for r in rows))
+    coldest = {}
+    for r in rows:
+        t = r.get("temperature")
+        if t is not None:
+            coldest[r["group"]] = min(t, coldest.get(r["group"], t))
+    if len(coldest) == len(groups):
+        groups.sort(key=coldest.__getitem__)
+    return groups
 
 
 def correlate(sources, fields, frames=None, xi: float = 0.0, normalize: bool = False, one_minus=(),

@@ -1,7 +1,8 @@
 """Figures of per-snapshot correlation coefficients (``glassviz correlate -o FIG``).
 
 * Many snapshots: Oyama et al. (2023) Fig. 3 -- one violin per pair and group, the groups side
-  by side within a pair (grey levels dark to light in group order, e.g. glass then liquid),
+  by side within a pair (grey levels dark to light in group order: by temperature the coldest
+  first, glass then liquid as in the paper),
   quartiles as dashed lines across each violin.  The violin is a Gaussian kernel density
   estimate (Scott's bandwidth, scipy) of the coefficients, drawn between their minimum and
   maximum and scaled to the same maximum width.
@@ -157,7 +158,9 @@ def _compose(plt, table, one_minus, method: str, title: str | None, what: str):
         ax.set_ylabel(f"{method.capitalize()} coefficient")
         ax.legend(frameon=False)
     else:
-        groups = list(dict.fromkeys(table["group"]))
+        present = set(table["group"])
+        # the table's order (glassviz.analysis.snapshot_correlations.group_order), else as they appear
+        groups = [g for g in table.attrs.get("group_order") or dict.fromkeys(table["group"]) if g in present]
         n_g = len(groups)
         greys = [str(g) for g in np.linspace(0.35, 0.85, n_g)] if n_g > 1 else ["0.6"]
         fig, ax = plt.subplots(figsize=(max(2.4, 0.9 * len(pairs) * max(1, n_g) / 1.6 + 0.8), 2.6))

@@ -33,3 +33,13 @@ def test_species_filter_on_a_snapshot():
 def test_nan_rows_left_out():
     t = correlation_table({"a": [1.0, 2.0, 3.0, np.nan], "b": [2.0, 4.0, 6.5, 1.0]})
     assert t.loc["a", "b"] == pytest.approx(np.corrcoef([1, 2, 3], [2, 4, 6.5])[0, 1])
+
+
+def test_violin_groups_coldest_first_as_in_oyama_fig3():
+    from glassviz.analysis.snapshot_correlations import group_order
+
+    rows = [{"group": "T = 0.8", "temperature": 0.8}, {"group": "T = 0.05", "temperature": 0.05},
+            {"group": "T = 0.8", "temperature": 0.8}]
+    assert group_order(rows) == ["T = 0.05", "T = 0.8"]  # glass (dark grey) before liquid
+    rows.append({"group": "runs/b.dump", "temperature": None})
+    assert group_order(rows) == ["T = 0.8", "T = 0.05", "runs/b.dump"]  # as they appear
