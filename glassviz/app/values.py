@@ -97,9 +97,15 @@ class FieldValues(param.Parameterized):
             ctx = self._ctx
             ctx.time, ctx.orientations = self.choice.time, self.turns()
             ctx.sigma, ctx.system = self.sizes.matrix, self.sizes.system_name
-            if FieldName.parse(name).is_model:
+            field = FieldName.parse(name)
+            if field.is_model:
+                def compute():
+                    if field.kind in ("propensity", "edge_change"):
+                        self.prediction(field.model)  # the shared prediction, which the field reads
+                    return compute_field(ctx, name)
+
                 # seconds each on a CPU: shared with the server's other sessions
-                self._raw[key] = VALUES.get((self.content(), *key), lambda: compute_field(ctx, name))
+                self._raw[key] = VALUES.get((self.content(), *key), compute)
             else:
                 self._raw[key] = compute_field(ctx, name)
         return self._raw[key]
@@ -145,11 +151,11 @@ class FieldValues(param.Parameterized):
     def prediction(self, model: str):
         """The propensity model's :class:`~glassviz.models.inference.Prediction` (nodes, edges,
         graph) for this snapshot, shared with its ``propensity@``/``edge_change@`` fields."""
-        from glassviz.fields.models import prediction
+        from glassviz.fields.models import prediction, prediction_key
 
         ctx = self._ctx
         ctx.orientations = self.turns()
-        key = ("prediction", model, ctx.orientations)  # the key fields.models caches it under
+        key = prediction_key(model, ctx.orientations)
         if key not in ctx.cache:
             ctx.cache[key] = VALUES.get((self.content(), *key), lambda: prediction(ctx, model))
         return ctx.cache[key]

@@ -95,10 +95,15 @@ def propensity_std_field(ctx, name: str) -> np.ndarray:
     return _member_predictions(ctx, name).std(axis=0, ddof=1)
 
 
+def prediction_key(name: str, orientations: int) -> tuple:
+    """The key a context caches model ``name``'s prediction under (one per number of turns)."""
+    return ("prediction", name, orientations)
+
+
 def prediction(ctx, name: str):
     """The model's :class:`~glassviz.models.inference.Prediction` for ``ctx.snapshot``, averaged
     over ``ctx.orientations`` turns (cached per number of turns)."""
-    key = ("prediction", name, ctx.orientations)
+    key = prediction_key(name, ctx.orientations)
     if key not in ctx.cache:
         from glassviz.models.inference import predict
 
@@ -115,7 +120,7 @@ def run_many(contexts, name: str) -> None:
     are disjoint and the CNN's samples independent."""
     _, card = cached_model(name)
     if card.get("kind") == "propensity":
-        key = ("prediction", name, contexts[0].orientations)
+        key = prediction_key(name, contexts[0].orientations)
 
         def run(name, snapshots):
             return _predict_many(name, snapshots, contexts[0].orientations)
